@@ -1,0 +1,76 @@
+/**
+ * Config validation shared by the operators and policies. Every check throws a
+ * `TypeError` that names the function, the option, what was expected and what
+ * was received (p-queue's constructor, rxjs `timeout`).
+ *
+ * @internal
+ * @module
+ */
+
+/** A short, log-safe rendering of a received value. @internal */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  let text: string;
+  if (typeof value === 'object' && value !== null) {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  } else {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** Options of {@link assertNumber}. @internal */
+export interface NumberRule {
+  /** Smallest accepted value (inclusive). */
+  readonly min?: number;
+  /** Values must be greater than this (exclusive). */
+  readonly above?: number;
+  /** Only whole numbers. */
+  readonly integer?: boolean;
+  /** Also accept `Infinity`. */
+  readonly allowInfinity?: boolean;
+}
+
+/** Throws a `TypeError` unless `value` is a number obeying `rule`. @internal */
+export function assertNumber(owner: string, option: string, value: unknown, rule: NumberRule = {}): asserts value is number {
+  const { min, above, integer = false, allowInfinity = false } = rule;
+  const ok =
+    typeof value === 'number' &&
+    !Number.isNaN(value) &&
+    (Number.isFinite(value) ? !integer || Number.isInteger(value) : allowInfinity && value === Infinity) &&
+    (min === undefined || value >= min) &&
+    (above === undefined || value > above);
+  if (!ok) {
+    const kind = integer ? 'an integer' : 'a finite number';
+    const bound = (min === undefined ? '' : ` >= ${min}`) + (above === undefined ? '' : ` > ${above}`);
+    const inf = allowInfinity ? ' (or Infinity)' : '';
+    throw new TypeError(`${owner}: option ${option} must be ${kind}${bound}${inf}, got ${describeValue(value)}`);
+  }
+}
+
+/** Throws a `TypeError` unless `value` is a function. @internal */
+export function assertFunction(owner: string, option: string, value: unknown): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') {
+    throw new TypeError(`${owner}: option ${option} must be a function, got ${describeValue(value)}`);
+  }
+}
+
+/** Throws a `TypeError` unless `value` is a boolean. @internal */
+export function assertBoolean(owner: string, option: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`${owner}: option ${option} must be a boolean, got ${describeValue(value)}`);
+  }
+}
+
+/** Throws a `TypeError` unless `value` looks like a `SchedulerLike` (has `now` and `schedule`). @internal */
+export function assertScheduler(owner: string, option: string, value: unknown): void {
+  const v = value as { now?: unknown; schedule?: unknown } | null;
+  if (typeof v !== 'object' || v === null || typeof v.now !== 'function' || typeof v.schedule !== 'function') {
+    throw new TypeError(`${owner}: option ${option} must be a SchedulerLike (with now() and schedule()), got ${describeValue(value)}`);
+  }
+}

@@ -1,0 +1,44 @@
+import type { RawFrame } from '../protocol/decode';
+
+/**
+ * The subset of the standard `WebSocket` API astro-rx uses. The browser's
+ * `WebSocket`, Deno's, and the `ws` package's all fit.
+ *
+ * @category Transport
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  binaryType?: string;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: never) => void): void;
+  removeEventListener(type: string, listener: (event: never) => void): void;
+}
+
+/** A `WebSocket` constructor, injectable for tests and other runtimes. @category Transport */
+export type WebSocketCtor = new (url: string) => WebSocketLike;
+
+/** What a socket reports while it lives. @category Transport */
+export type SocketEvent =
+  | { readonly type: 'open'; readonly socket: SocketHandle }
+  | { readonly type: 'frame'; readonly data: RawFrame }
+  /** A WebSocket ping control frame arrived (only where the runtime exposes pings, e.g. `ws` in Node). */
+  | { readonly type: 'ping' };
+
+/** Sends on an open socket. @category Transport */
+export interface SocketHandle {
+  /** Sends a text frame; returns `false` (and sends nothing) when the socket is not open. */
+  send(text: string): boolean;
+  /** Whether the runtime lets this socket see pings (liveness can be checked). */
+  readonly observesPings: boolean;
+}
+
+/**
+ * Opens one socket per subscription: emits `open`, then `frame`s and `ping`s;
+ * errors with an `AstroError` when the socket closes or the upgrade is refused
+ * (`upgrade_refused` with `status`/`retryAfterMs`, `transport` with
+ * `closeCode`/`closeReason`); unsubscribing closes it with code 1000.
+ *
+ * @category Transport
+ */
+export type OpenSocket = (url: string) => import('rxjs').Observable<SocketEvent>;
