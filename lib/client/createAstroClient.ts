@@ -100,6 +100,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     if (!(value >= 0)) throw new AstroError('invalid_argument', `${name} must be a number >= 0, got ${value}`);
   }
 
+  const wakeups = options.wakeups ?? defaultWakeups();
   const commands = new Subject<CommandRequest>();
   const closing = new Subject<void>();
   const state = new BehaviorSubject<ConnectionState>({ status: 'idle' });
@@ -410,7 +411,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
     ...(options.maxQueuedCommands !== undefined ? { maxQueuedCommands: options.maxQueuedCommands } : {}),
     validatePayloads: options.validatePayloads ?? false,
-    wakeups: options.wakeups ?? defaultWakeups(),
+    ...(wakeups ? { wakeups } : {}),
     ...(options.nonce ? { nonce: options.nonce } : {}),
     scheduler,
     logger: log,

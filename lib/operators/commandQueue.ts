@@ -28,9 +28,10 @@ export interface QueuedCommand {
  *
  * - `enqueue`: queue a command (it may cancel, be cancelled, or be rejected).
  * - `requeue`: put a command that was sent back at the front, after a
- *   `rate_limit_exceeded`; never rejected for size, cancels nothing.
+ *   `rate_limit_exceeded`; never rejected for size, cancels nothing, and
+ *   leaves on the next scheduler turn at the earliest.
  * - `pause`: send nothing for `ms` from now (extends a running pause, never
- *   shortens it).
+ *   shortens it). `ms` must be finite and >= 0, else the output errors with a `TypeError`.
  * - `clear`: drop everything queued; each entry comes out as `cancelled` with
  *   reason `'cleared'`.
  *
@@ -102,7 +103,7 @@ export interface CommandQueueConfig {
  * requeued), then `'normal'`, then `'bulk'`; each lane is first in, first out.
  * Every decision is emitted synchronously when it is made: a command that
  * finds a token is sent during its `enqueue`, cancellations come out at
- * enqueue time.
+ * enqueue time (the one deferral: a requeued command, see below).
  *
  * Matching is by key (topic, room); `room` is `data.room`, `undefined` when
  * absent:
@@ -116,8 +117,10 @@ export interface CommandQueueConfig {
  *   longer matched by later ones (so their order around it is kept).
  * - Requeued commands are matched like queued ones, but cancel nothing themselves.
  *
- * **After a `rate_limit_exceeded`, send `pause` before `requeue`**: a requeued
- * command that finds a token is sent at once. When the input completes, the
+ * After a `rate_limit_exceeded`, send `requeue` and `pause` in the same
+ * synchronous turn, in either order: a requeued command leaves on the next
+ * scheduler turn at the earliest (not during its `requeue`), so the pause
+ * always holds it back. When the input completes, the
  * queue drains (after any pause) and then completes; an input error is passed
  * on at once. Unsubscribing drops the queue and cancels the pending wait.
  * Waits run on `scheduler`.
@@ -217,7 +220,8 @@ export function commandQueue(config: CommandQueueConfig = {}): OperatorFunction<
         draining = true;
         try {
           while (!subscriber.closed) {
-            const next = requeued[0] ?? normal[0] ?? bulk[0];
+            const lane = requeued.length > 0 ? requeued : normal.length > 0 ? normal : bulk;
+            const next = lane[0];
             if (next === undefined) {
               cancelWake();
               if (inputDone) subscriber.complete();
@@ -230,7 +234,8 @@ export function commandQueue(config: CommandQueueConfig = {}): OperatorFunction<
               return;
             }
             bucket = take(bucket, now, bucketConfig).bucket;
-            remove(next);
+            lane.shift();
+            forget(next);
             emit({ type: 'send', entry: next });
           }
         } finally {
@@ -240,11 +245,8 @@ export function commandQueue(config: CommandQueueConfig = {}): OperatorFunction<
 
       const enqueue = (entry: QueuedCommand): void => {
         const { command } = entry;
-        if (isUnsubscribeAll(command)) {
-          for (const [key, queued] of matchable) {
-            if (queued.command.data.topic === command.data.topic) matchable.delete(key);
-          }
-        } else {
+        const everyRoom = isUnsubscribeAll(command);
+        if (!everyRoom) {
           const queued = matchable.get(keyOf(command));
           if (queued !== undefined && queued.command.type !== command.type) {
             remove(queued);
@@ -267,7 +269,14 @@ export function commandQueue(config: CommandQueueConfig = {}): OperatorFunction<
           return;
         }
         (entry.priority === 'bulk' ? bulk : normal).push(entry);
-        if (!isUnsubscribeAll(command)) matchable.set(keyOf(command), entry);
+        if (everyRoom) {
+          // A barrier: what was queued before it for its topic must keep its place around it.
+          for (const [key, queued] of matchable) {
+            if (queued.command.data.topic === command.data.topic) matchable.delete(key);
+          }
+        } else {
+          matchable.set(keyOf(command), entry);
+        }
         drain();
       };
 
@@ -281,7 +290,13 @@ export function commandQueue(config: CommandQueueConfig = {}): OperatorFunction<
           lanes.some((lane) => lane.some((e) => isUnsubscribeAll(e.command) && e.command.data.topic === command.data.topic));
         requeued.push(entry);
         if (!shadowed) matchable.set(key, entry);
-        drain();
+        // Not drain(): the requeued command leaves on the next scheduler turn at
+        // the earliest, so that a pause sent right after it still holds it back.
+        // A running wake (the queue is waiting) already covers it.
+        if (wake === undefined) {
+          const now = scheduler.now();
+          scheduleWake(now, now);
+        }
       };
 
       const clear = (): void => {
@@ -292,8 +307,8 @@ export function commandQueue(config: CommandQueueConfig = {}): OperatorFunction<
       };
 
       const pause = (ms: number): void => {
-        if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-          subscriber.error(new TypeError(`${owner}: pause ms must be a number >= 0, got ${describeValue(ms)}`));
+        if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+          subscriber.error(new TypeError(`${owner}: pause ms must be a finite number >= 0, got ${describeValue(ms)}`));
           return;
         }
         pausedUntil = Math.max(pausedUntil, scheduler.now() + ms);

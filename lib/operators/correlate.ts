@@ -183,7 +183,7 @@ export function correlate(config: CorrelateConfig = {}): OperatorFunction<Correl
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
-          failAll('the input completed');
+          failAll('the response stream ended');
           subscriber.complete();
         },
       });

@@ -1,4 +1,4 @@
-import { MonoTypeOperatorFunction, Observable, SchedulerLike, asyncScheduler, defer, retry, tap, throwError, timer } from 'rxjs';
+import { MonoTypeOperatorFunction, NEVER, Observable, SchedulerLike, asyncScheduler, concat, defer, race, retry, take, tap, throwError, timer } from 'rxjs';
 import { AstroError } from '../errors/astroError';
 import { assertFunction, assertNumber, assertScheduler } from '../policies/assertConfig';
 import { BackoffConfig, resolveBackoffConfig, resolvedBackoffDelay } from '../policies/backoffDelay';
@@ -39,6 +39,11 @@ export interface RetryBackoffConfig<T> extends BackoffConfig {
    * @defaultValue every value is healthy
    */
   isHealthy?: (value: T) => boolean;
+  /**
+   * Cuts a backoff wait short: the next attempt starts as soon as this emits
+   * (e.g. a browser's `online` event). The delay's floor from `Retry-After` is not cut.
+   */
+  wakeup?: Observable<unknown>;
   /** Called just before waiting `delayMs`, e.g. for a log line or a status stream. */
   onRetry?: (info: RetryInfo) => void;
   /**
@@ -114,6 +119,7 @@ export function retryBackoff<T>(config: RetryBackoffConfig<T> = {}): MonoTypeOpe
     shouldRetry = retryUnlessFatal,
     isHealthy = () => true,
     onRetry,
+    wakeup,
     scheduler = asyncScheduler,
   } = config;
   assertNumber(owner, 'minUptimeMs', minUptimeMs, { min: 0 });
@@ -136,7 +142,10 @@ export function retryBackoff<T>(config: RetryBackoffConfig<T> = {}): MonoTypeOpe
         const delayMs = resolvedBackoffDelay(failures, backoff, retryAfterMs(error));
         failures += 1;
         onRetry?.({ attempt: failures, delayMs, error });
-        return timer(delayMs, scheduler);
+        const floor = retryAfterMs(error);
+        if (wakeup === undefined || floor !== undefined) return timer(delayMs, scheduler);
+        // a wakeup that completes without emitting must not end the wait (nor the retrying)
+        return race(timer(delayMs, scheduler), concat(wakeup.pipe(take(1)), NEVER));
       };
       return source.pipe(
         tap((value) => {

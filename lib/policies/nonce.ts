@@ -12,7 +12,12 @@ interface CryptoLike {
  * failing that from `Math.random`. It imports nothing from Node, so it runs in
  * browsers too. Nonces only need to be unique per connection, not secret.
  *
- * @example
+ * ```text
+ * call:    1st                                    2nd
+ * result:  3b241101-e2bb-4255-8caf-4136c566a962   9f1c…  (always fresh)
+ * ```
+ *
+ * @example A nonce for a command
  * ```ts
  * import { defaultNonce } from 'astro-rx';
  * defaultNonce();
@@ -35,6 +40,11 @@ export function defaultNonce(): string {
 /**
  * An RFC 4122 version 4 UUID built from 16 random bytes: byte 6 carries the
  * version (`4`), byte 8 the variant (`10xx`).
+ *
+ * ```text
+ * bytes:  00 01 02 03 - 04 05 - 06 07 - 08 09 - 0a 0b 0c 0d 0e 0f
+ *                               ^ 0100xxxx  ^ 10xxxxxx
+ * ```
  *
  * @example Deterministic in a test
  * ```ts

@@ -47,7 +47,11 @@ export function assertTokenBucketConfig(owner: string, config: TokenBucketConfig
 /**
  * A full bucket (`burst` tokens) at time `now`.
  *
- * @example
+ * ```text
+ * burst 3, now 0:   tokens ●●●   updatedAt 0
+ * ```
+ *
+ * @example A bucket for Astro's command limit
  * ```ts
  * import { createBucket } from 'astro-rx';
  * createBucket(100, 0);
@@ -71,7 +75,7 @@ export function createBucket(burst: number, now: number): TokenBucket {
  * tokens:  0    1     2     3     3   (full: updatedAt follows now)
  * ```
  *
- * @example
+ * @example Two intervals and a half later
  * ```ts
  * import { refill } from 'astro-rx';
  * refill({ tokens: 0, updatedAt: 0 }, 250, { burst: 100, intervalMs: 100 });
@@ -92,7 +96,14 @@ export function refill(bucket: TokenBucket, now: number, config: TokenBucketConf
 /**
  * Takes one token at time `now`, if there is one after refilling.
  *
- * @example
+ * ```text
+ * burst 1, intervalMs 100
+ * t:      0     50     100
+ * take:   ok    fail   ok
+ * tokens: 1→0   0      1→0
+ * ```
+ *
+ * @example The second take within an interval fails
  * ```ts
  * import { createBucket, take } from 'astro-rx';
  * const cfg = { burst: 1, intervalMs: 100 };
@@ -113,7 +124,13 @@ export function take(bucket: TokenBucket, now: number, config: TokenBucketConfig
  * The earliest time, at or after `now`, at which {@link take} succeeds: `now`
  * when a token is available, else when the next token arrives.
  *
- * @example
+ * ```text
+ * empty since 1000, intervalMs 100
+ * t:      1000 ····· 1030 ····· 1100
+ *                    now        nextTokenAt
+ * ```
+ *
+ * @example When the next command may leave
  * ```ts
  * import { nextTokenAt } from 'astro-rx';
  * nextTokenAt({ tokens: 0, updatedAt: 1000 }, 1030, { burst: 100, intervalMs: 100 });

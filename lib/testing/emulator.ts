@@ -31,7 +31,8 @@ export interface EmulatorOptions {
    */
   pingIntervalMs?: number;
   /**
-   * A connection that sends no PONG for this long is terminated (`Infinity`: never).
+   * A connection that sends no PONG for this long is terminated (`Infinity`: never; also never
+   * when pings are off). The deadline starts when the connection opens and restarts at each PONG.
    * @defaultValue 70000
    */
   pongTimeoutMs?: number;
@@ -326,7 +327,6 @@ class GatewayEmulator implements Emulator {
       res.end('Upgrade Required: this is a WebSocket endpoint\n');
     });
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
-    this.server.on('clientError', (_err, socket) => socket.destroy());
     this.faults = this.createFaults();
   }
 
@@ -571,7 +571,8 @@ class GatewayEmulator implements Emulator {
   private armPongTimer(conn: Conn): void {
     if (conn.pongTimer !== undefined) clearTimeout(conn.pongTimer);
     conn.pongTimer = undefined;
-    if (this.o.pongTimeoutMs > MAX_TIMER_MS) return;
+    // Without pings no client can pong, so there is no deadline either.
+    if (this.o.pongTimeoutMs > MAX_TIMER_MS || this.o.pingIntervalMs > MAX_TIMER_MS) return;
     conn.pongTimer = setTimeout(() => {
       conn.pongTimer = undefined;
       this.counters.terminatedNoPong++;

@@ -2,8 +2,9 @@ import { Subject, filter, map, range, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AstroError } from '../../lib/errors/astroError';
 import { QueueInput, QueueOutput, commandQueue } from '../../lib/operators/commandQueue';
-import { TOKEN, clear, cleared, duplicate, enqueue, pause, requeue, send, sub, superseded, unsub } from './queueFixtures';
+import { TOKEN, clear, cleared, duplicate, enqueue, pause, requeue, send, sub, superseded, unsub, unsubAll } from './queueFixtures';
 import { createTestScheduler } from '../helpers/testScheduler';
+import { plain, plainErrors } from './plainErrors';
 
 describe('commandQueue', () => {
   let testScheduler: TestScheduler;
@@ -86,9 +87,9 @@ describe('commandQueue', () => {
     it('keeps commands of other rooms and topics', () => {
       testScheduler.run(({ cold, time, expectObservable }) => {
         const [s, u, v] = [sub(1, 'r1'), unsub(2, 'r2'), unsub(3, 'r1', 'normal', 'channel.activities')];
-        const wait = time('   -----|');
+        const wait = time('   ------|');
         const input = cold('  (psuv)|', { p: pause(wait), s: enqueue(s), u: enqueue(u), v: enqueue(v) });
-        const expected = '    -----(SUV|)';
+        const expected = '    ------(SUV|)';
         expectObservable(input.pipe(commandQueue({ scheduler: testScheduler }))).toBe(expected, {
           S: send(s),
           U: send(u),
@@ -99,7 +100,7 @@ describe('commandQueue', () => {
 
     it('lets an unsubscribe without a room cancel nothing', () => {
       testScheduler.run(({ cold, time, expectObservable }) => {
-        const [s, all] = [sub(1), unsub(2, undefined)];
+        const [s, all] = [sub(1), unsubAll(2)];
         const wait = time('   -----|');
         const input = cold('  (psa)|', { p: pause(wait), s: enqueue(s), a: enqueue(all) });
         const expected = '    -----(SA|)';
@@ -122,10 +123,10 @@ describe('commandQueue', () => {
 
     it('does not match commands queued before an unsubscribe of every room', () => {
       testScheduler.run(({ cold, time, expectObservable }) => {
-        const [s, all, again] = [sub(1), unsub(2, undefined), sub(3)];
-        const wait = time('   -----|');
+        const [s, all, again] = [sub(1), unsubAll(2), sub(3)];
+        const wait = time('   ------|');
         const input = cold('  (psat)|', { p: pause(wait), s: enqueue(s), a: enqueue(all), t: enqueue(again) });
-        const expected = '    -----(SAT|)';
+        const expected = '    ------(SAT|)';
         expectObservable(input.pipe(commandQueue({ scheduler: testScheduler }))).toBe(expected, {
           S: send(s),
           A: send(all),
@@ -139,9 +140,9 @@ describe('commandQueue', () => {
     it('sends a requeued command first', () => {
       testScheduler.run(({ cold, time, expectObservable }) => {
         const [a, b, c, x] = [sub(1, 'a'), sub(2, 'b'), sub(3, 'c'), sub(4, 'x')];
-        const input = cold('  (abc)x', { a: enqueue(a), b: enqueue(b), c: enqueue(c), x: requeue(x) });
-        const interval = time('---|');
-        const expected = '    a--x--b--c';
+        const input = cold('  abcx', { a: enqueue(a), b: enqueue(b), c: enqueue(c), x: requeue(x) });
+        const interval = time('-----|');
+        const expected = '    a----x----b----c';
         const result = input.pipe(commandQueue({ burst: 1, intervalMs: interval, scheduler: testScheduler }));
         expectObservable(result).toBe(expected, { a: send(a), x: send(x), b: send(b), c: send(c) });
       });
@@ -156,6 +157,27 @@ describe('commandQueue', () => {
         const result = input.pipe(commandQueue({ burst: 1, intervalMs: interval, scheduler: testScheduler }));
         expectObservable(result).toBe(expected, { a: send(a), x: send(x), y: send(y) });
       });
+    });
+
+    it('lets a pause that follows a requeue hold the requeued command back', () => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const x = sub(1, 'x');
+        const input = cold('  (rp)', { r: requeue(x), p: pause(100) });
+        const expected = '    100ms X';
+        expectObservable(input.pipe(commandQueue({ scheduler: testScheduler }))).toBe(expected, { X: send(x) });
+      });
+    });
+
+    it('sends a requeued command on the next scheduler turn when nothing holds it back', () => {
+      const input = new Subject<QueueInput>();
+      const outputs: QueueOutput[] = [];
+      testScheduler.run(() => {
+        input.pipe(commandQueue({ scheduler: testScheduler })).subscribe((out) => outputs.push(out));
+        input.next(requeue(sub(1, 'x')));
+        expect(outputs).toEqual([]);
+      });
+      expect(outputs).toEqual([send(sub(1, 'x'))]);
+      expect(testScheduler.now()).toBe(0);
     });
 
     it('accepts a requeue when the queue is full', () => {
@@ -185,35 +207,42 @@ describe('commandQueue', () => {
   describe('pause', () => {
     it('sends nothing during a pause and then resumes at the bucket pace', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map((room, i) => sub(i + 1, room));
-        const input = cold('  (abcdep)', {
-          a: enqueue(a!),
-          b: enqueue(b!),
-          c: enqueue(c!),
-          d: enqueue(d!),
-          e: enqueue(e!),
-          p: pause(1000),
-        });
+        const [a, b, c, d, e] = [sub(1, 'a'), sub(2, 'b'), sub(3, 'c'), sub(4, 'd'), sub(5, 'e')];
+        const values = { a: enqueue(a), b: enqueue(b), c: enqueue(c), d: enqueue(d), e: enqueue(e), p: pause(1000) };
+        const input = cold('  (abcdep)', values);
         const expected = '    (AB) 996ms (CD) 96ms E';
         const result = input.pipe(commandQueue({ burst: 2, intervalMs: 100, scheduler: testScheduler }));
-        expectObservable(result).toBe(expected, { A: send(a!), B: send(b!), C: send(c!), D: send(d!), E: send(e!) });
+        expectObservable(result).toBe(expected, { A: send(a), B: send(b), C: send(c), D: send(d), E: send(e) });
       });
     });
 
-    it('extends a running pause and never shortens it', () => {
+    it('extends a running pause', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         const a = sub(1);
-        const input = cold('  (pa)q-r', { p: pause(10), a: enqueue(a), q: pause(3), r: pause(20) });
-        const expected = '    26ms A';
+        const input = cold('  (pa)-r', { p: pause(10), a: enqueue(a), r: pause(20) });
+        const expected = '    25ms A';
         expectObservable(input.pipe(commandQueue({ scheduler: testScheduler }))).toBe(expected, { A: send(a) });
       });
     });
 
-    it('errors with a TypeError for a negative pause', () => {
+    it('never shortens a running pause', () => {
       testScheduler.run(({ cold, expectObservable }) => {
-        const input = cold('  -p', { p: pause(-1) });
+        const a = sub(1);
+        const input = cold('  (pa)q', { p: pause(10), a: enqueue(a), q: pause(3) });
+        const expected = '    10ms A';
+        expectObservable(input.pipe(commandQueue({ scheduler: testScheduler }))).toBe(expected, { A: send(a) });
+      });
+    });
+
+    it.each([
+      [-1, '-1'],
+      [Infinity, 'Infinity'],
+      [Number.NaN, 'NaN'],
+    ])('errors with a TypeError for a pause of %p ms', (ms, shown) => {
+      testScheduler.run(({ cold, expectObservable }) => {
+        const input = cold('  -p', { p: pause(ms) });
         const expected = '    -#';
-        const error = new TypeError('commandQueue: pause ms must be a number >= 0, got -1');
+        const error = new TypeError(`commandQueue: pause ms must be a finite number >= 0, got ${shown}`);
         expectObservable(input.pipe(commandQueue({ scheduler: testScheduler }))).toBe(expected, undefined, error);
       });
     });
@@ -243,8 +272,8 @@ describe('commandQueue', () => {
           topic: 'channel.tips',
           room: 'c',
         });
-        const result = input.pipe(commandQueue({ maxQueued: 2, scheduler: testScheduler }));
-        expectObservable(result).toBe(expected, { R: { type: 'rejected', entry: c, error }, A: send(a), B: send(b) });
+        const result = input.pipe(commandQueue({ maxQueued: 2, scheduler: testScheduler }), plainErrors());
+        expectObservable(result).toBe(expected, { R: { type: 'rejected', entry: c, error: plain(error) }, A: send(a), B: send(b) });
       });
     });
 
@@ -255,9 +284,10 @@ describe('commandQueue', () => {
       [pause(1000), enqueue(sub(1, 'a')), enqueue(sub(2, 'b'))].forEach((i) => input.next(i));
       subscription.unsubscribe();
       const rejected = outputs.find((out) => out.type === 'rejected');
-      expect(rejected?.type === 'rejected' && rejected.error.code).toBe('queue_full');
-      expect(JSON.stringify(rejected)).not.toContain('"message"');
-      expect(rejected?.type === 'rejected' && rejected.error.message).not.toContain(TOKEN);
+      if (rejected?.type !== 'rejected') throw new Error('expected a rejected output');
+      expect(rejected.error.code).toBe('queue_full');
+      expect(rejected.error.message).not.toContain(TOKEN);
+      expect(JSON.stringify(rejected.error.details)).not.toContain(TOKEN);
     });
   });
 

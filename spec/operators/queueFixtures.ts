@@ -7,15 +7,18 @@ export const TOKEN = 'secret-jwt-0123456789';
 const withPriority = (priority: CommandPriority | undefined) => (priority === undefined ? {} : { priority });
 
 /** A queue entry subscribing `topic` in `room`. */
-export function sub(id: number, room: string | undefined = 'r1', priority?: CommandPriority, topic = 'channel.tips'): QueuedCommand {
-  const command = subscribeCommand({ topic, token: TOKEN, ...(room === undefined ? {} : { room }) });
-  return { id, command, ...withPriority(priority) };
+export function sub(id: number, room = 'r1', priority?: CommandPriority, topic = 'channel.tips'): QueuedCommand {
+  return { id, command: subscribeCommand({ topic, room, token: TOKEN }), ...withPriority(priority) };
 }
 
-/** A queue entry unsubscribing `topic` from `room` (every room when `room` is undefined). */
-export function unsub(id: number, room: string | undefined = 'r1', priority?: CommandPriority, topic = 'channel.tips'): QueuedCommand {
-  const command = unsubscribeCommand({ topic, ...(room === undefined ? {} : { room }) });
-  return { id, command, ...withPriority(priority) };
+/** A queue entry unsubscribing `topic` from `room`. */
+export function unsub(id: number, room = 'r1', priority?: CommandPriority, topic = 'channel.tips'): QueuedCommand {
+  return { id, command: unsubscribeCommand({ topic, room }), ...withPriority(priority) };
+}
+
+/** A queue entry unsubscribing `topic` from every room (no `room`). */
+export function unsubAll(id: number, topic = 'channel.tips'): QueuedCommand {
+  return { id, command: unsubscribeCommand({ topic }) };
 }
 
 export const enqueue = (entry: QueuedCommand): QueueInput => ({ type: 'enqueue', entry });

@@ -1,4 +1,4 @@
-import { NEVER, Observable, defer } from 'rxjs';
+import { EMPTY, NEVER, Observable, defer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AstroError } from '../../lib/errors/astroError';
 import { RetryInfo, retryBackoff } from '../../lib/operators/retryBackoff';
@@ -170,6 +170,25 @@ describe('retryBackoff', () => {
       flush();
       // The retry timer (due at 1001 ms) was removed: virtual time stopped at the unsubscription.
       expect(testScheduler.now()).toBe(500);
+    });
+  });
+
+  it('cuts the wait short when the wakeup emits', () => {
+    testScheduler.run(({ cold, hot, expectSubscriptions, flush }) => {
+      const wakeup = hot('      300ms w');
+      const socket = cold('#', undefined, dropped);
+      socket.pipe(retryBackoff({ jitter: false, maxAttempts: 1, wakeup, scheduler: testScheduler })).subscribe({ error: () => undefined });
+      flush();
+      expectSubscriptions(socket.subscriptions).toBe(['(^!)', '300ms (^!)']);
+    });
+  });
+
+  it('keeps waiting when the wakeup completes without emitting', () => {
+    testScheduler.run(({ cold, expectSubscriptions, flush }) => {
+      const socket = cold('#', undefined, dropped);
+      socket.pipe(retryBackoff({ jitter: false, maxAttempts: 1, wakeup: EMPTY, scheduler: testScheduler })).subscribe({ error: () => undefined });
+      flush();
+      expectSubscriptions(socket.subscriptions).toBe(['(^!)', '1000ms (^!)']);
     });
   });
 

@@ -101,3 +101,26 @@ describe('decodeFrame', () => {
     });
   });
 });
+
+describe('decodeFrameValue fast path', () => {
+  it('agrees with the MessageFrame codec on message-like values', () => {
+    const { MessageFrame } = jest.requireActual<typeof import('../../lib/protocol/frames')>('../../lib/protocol/frames');
+    const messageLike = fc.record(
+      {
+        type: fc.constant('message'),
+        topic: fc.oneof(fc.string(), fc.integer()),
+        room: fc.oneof(fc.string(), fc.constant(null), fc.integer()),
+        id: fc.oneof(fc.string(), fc.boolean()),
+        ts: fc.oneof(fc.string(), fc.constant(undefined)),
+        data: fc.jsonValue(),
+      },
+      { requiredKeys: ['type'] },
+    );
+    fc.assert(
+      fc.property(messageLike, (v) => {
+        expect(E.isRight(decodeFrameValue(v))).toBe(E.isRight(MessageFrame.decode(v)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

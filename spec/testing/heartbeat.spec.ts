@@ -68,4 +68,12 @@ describe('heartbeat', () => {
     expect(e.stats.pingsSent).toBe(0);
     expect(client.ws.readyState).toBe(client.ws.OPEN);
   });
+
+  it('sets no pong deadline when pings are off', async () => {
+    const e = await start({ pingIntervalMs: Infinity, pongTimeoutMs: 30 });
+    const { client } = await connectWelcomed(e.url, { autoPong: false });
+    await sleep(100);
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    expect(e.stats.terminatedNoPong).toBe(0);
+  });
 });
