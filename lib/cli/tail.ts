@@ -20,8 +20,11 @@ export interface TailIo {
   readonly now?: () => number;
 }
 
-/** The message of a refused subscription (never contains the token). */
-export function describeSubscribeFailure(error: unknown, topic: string, room: string, tokenType: string): string {
+/**
+ * The message of a refused subscription (never contains the token). `tokenTypeSetting`
+ * names where the token type was set, e.g. `--token-type (jwt)`.
+ */
+export function describeSubscribeFailure(error: unknown, topic: string, room: string, tokenTypeSetting: string): string {
   const where = `${topic} in room ${JSON.stringify(room)}`;
   if (!(error instanceof AstroError)) return `subscription to ${where} failed: ${error instanceof Error ? error.message : String(error)}`;
   const server = error.details.serverMessage ? ` (gateway: ${error.details.serverMessage})` : '';
@@ -36,7 +39,7 @@ export function describeSubscribeFailure(error: unknown, topic: string, room: st
     return (
       `not authorized to subscribe to ${where} (err_unauthorized)${server}.\n` +
       `  ${need}. Check that the token has it, that it belongs to channel ${JSON.stringify(room)}, ` +
-      `that it has not expired, and that --token-type (${tokenType}) matches the kind of token.`
+      `that it has not expired, and that ${tokenTypeSetting} matches the kind of token.`
     );
   }
   if (error.code === 'err_bad_request') return `the gateway rejected the subscription to ${where} (err_bad_request)${server}; is the topic name right?`;
@@ -181,7 +184,7 @@ export function runTail(options: TailOptions, io: TailIo, signal: AbortSignal): 
             },
             error: (e: unknown) => {
               if (done) return;
-              status(describeSubscribeFailure(e, topic, room, options.tokenType));
+              status(describeSubscribeFailure(e, topic, room, `--token-type (${options.tokenType})`));
               finish(e instanceof AstroError && e.code === 'err_unauthorized' ? EXIT.unauthorized : EXIT.failure);
             },
           }),

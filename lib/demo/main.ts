@@ -187,7 +187,7 @@ async function runWithEmulator(options: DemoOptions, out: Printer, signal: Abort
       client.topic(topic, { room: DEMO_ROOM }).subscribe({
         next: (event) => out.event(event, ledger.received(event.id)),
         error: (e: unknown) => {
-          out.note('error', describeSubscribeFailure(e, topic, DEMO_ROOM, 'jwt'), 'red');
+          out.note('error', describeSubscribeFailure(e, topic, DEMO_ROOM, 'the token type (jwt)'), 'red');
           exitCode = 1;
           fail('failed');
         },
@@ -315,7 +315,7 @@ async function runOnGateway(options: DemoOptions, out: Printer, env: NodeJS.Proc
       client.topic(topic, { room }).subscribe({
         next: (event) => out.event(event, undefined),
         error: (e: unknown) => {
-          out.note('error', describeSubscribeFailure(e, topic, room, tokenType), 'red');
+          out.note('error', describeSubscribeFailure(e, topic, room, `ASTRO_TOKEN_TYPE (${tokenType})`), 'red');
           if (e instanceof AstroError && e.code === 'err_unauthorized') unauthorized = true;
           if (++failures === TOPICS.length) fail('failed');
         },
