@@ -2,6 +2,7 @@
  * astro-rx: a reactive RxJS client for the StreamElements Astro WebSocket gateway.
  *
  * @packageDocumentation
+ * @module astro-rx
  */
 export * from './protocol';
 export * from './errors/astroError';

@@ -4,9 +4,12 @@ import {
   Subject,
   Subscription,
   asyncScheduler,
+  defer,
   ignoreElements,
+  map,
   merge,
   share,
+  startWith,
   takeUntil,
   tap,
   timer,
@@ -121,14 +124,21 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     messages: 0,
     activeSubscriptions: 0,
   };
-  const metricsSubject = new BehaviorSubject<ClientMetrics>(snapshot(metrics));
-  const publishMetrics = () => metricsSubject.next(snapshot(metrics));
+  const metricsChanged = new Subject<void>();
+  const publishMetrics = () => {
+    if (metricsChanged.observed) metricsChanged.next();
+  };
+  // Each subscriber gets the counters as they are now, then on every change.
+  const metrics$ = defer(() => metricsChanged.pipe(startWith(undefined), map(() => snapshot(metrics))));
 
   const registry = new Map<string, Entry>();
   const routes = new Map<string, Set<Entry>>();
   const byTopic = new Map<string, Set<Entry>>();
   const inflight = new Map<number, Inflight>();
   const followers = new Map<number, number[]>();
+  // requested room → canonical room, per topic, as the gateway answered (kept after the entry is gone).
+  const canonicalRooms = new Map<string, string>();
+  const canonicalOf = (topic: string, room: string) => canonicalRooms.get(routeKey(topic, room)) ?? room;
   let nextId = 1;
   let open = false;
   let sessions = 0;
@@ -169,8 +179,9 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   const send = (command: ClientCommand, entry: Entry, kind: Inflight['kind'], priority: 'normal' | 'bulk' = 'normal') => {
     const id = nextId++;
     inflight.set(id, { entry, kind, enqueuedAt: scheduler.now() });
-    metrics.queue.depth++;
-    commands.next({ id, command, priority });
+    metrics.queue.depth = inflight.size;
+    // the key names the gateway's subscription, so that a stale command never undoes a newer one
+    commands.next({ id, command, priority, key: routeKey(entry.topic, canonicalOf(entry.topic, command.data.room ?? '')) });
     return id;
   };
 
@@ -251,7 +262,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     for (const follower of followers.get(id) ?? []) onResult(follower, outcome);
     followers.delete(id);
     if (!item) return;
-    metrics.queue.depth = Math.max(0, metrics.queue.depth - 1);
+    metrics.queue.depth = inflight.size;
     const latency = scheduler.now() - item.enqueuedAt;
     metrics.commandLatencyMs.last = latency;
     metrics.commandLatencyMs.max = Math.max(metrics.commandLatencyMs.max, latency);
@@ -266,6 +277,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
           addRoute(entry, canonical);
         }
         entry.canonical = canonical;
+        if (canonicalRooms.size < 100_000) canonicalRooms.set(routeKey(entry.topic, entry.room), canonical);
         gapDone(entry);
       }
       return publishMetrics();
@@ -329,10 +341,12 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         followers.clear();
         metrics.queue.depth = 0;
         const entries = [...registry.values()];
-        if (e.gapFrom !== undefined) {
-          metrics.gaps++;
-          gap = { from: e.gapFrom, cause: lastCause, waiting: new Set(entries) };
-          setState({ status: 'open', clientId: e.clientId, gap: { from: e.gapFrom, cause: lastCause } });
+        if (e.gapFrom !== undefined || gap) {
+          // A gap still open (the previous re-subscribe did not finish) keeps its start.
+          const from = Math.min(e.gapFrom ?? Infinity, gap?.from ?? Infinity);
+          if (!gap) metrics.gaps++;
+          gap = { from, cause: gap?.cause ?? lastCause, waiting: new Set(entries) };
+          setState({ status: 'open', clientId: e.clientId, gap: { from, cause: gap.cause } });
         } else {
           setState({ status: 'open', clientId: e.clientId });
         }
@@ -350,6 +364,10 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       }
       case 'disconnected':
         open = false;
+        // what was in flight died with the socket; the next session subscribes again
+        inflight.clear();
+        followers.clear();
+        metrics.queue.depth = 0;
         lastCause = e.cause;
         metrics.reconnects[e.cause]++;
         for (const entry of registry.values()) entry.status = 'idle';
@@ -365,8 +383,9 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
           followers.set(e.duplicateOf, [...(followers.get(e.duplicateOf) ?? []), e.id]);
           return;
         }
-        if (inflight.delete(e.id)) metrics.queue.depth = Math.max(0, metrics.queue.depth - 1);
-        return;
+        inflight.delete(e.id);
+        metrics.queue.depth = inflight.size;
+        return publishMetrics();
       }
       case 'handover':
         if (e.phase === 'failed') {
@@ -397,6 +416,11 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
 
   const onConnectionEnd = () => {
     open = false;
+    inflight.clear();
+    followers.clear();
+    metrics.queue.depth = 0;
+    for (const entry of registry.values()) entry.status = 'idle';
+    publishMetrics();
   };
 
   const connection$ = connect({
@@ -459,7 +483,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     frames$: merge(keepAlive, frames),
     state$: state.asObservable(),
     gaps$: gaps.asObservable(),
-    metrics$: metricsSubject.asObservable(),
+    metrics$,
     warnings$: warnings.asObservable(),
     close() {
       if (closed) return;
@@ -472,7 +496,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       closing.next();
       closing.complete();
       commands.complete();
-      for (const s of [state, gaps, warnings, frames, metricsSubject] as Subject<unknown>[]) s.complete();
+      for (const s of [state, gaps, warnings, frames, metricsChanged] as Subject<unknown>[]) s.complete();
     },
   };
 }

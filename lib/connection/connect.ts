@@ -24,6 +24,12 @@ export interface CommandRequest {
   /** The command without a nonce: the connection adds a fresh one per send. */
   readonly command: ClientCommand;
   readonly priority?: CommandPriority;
+  /**
+   * What the command acts on, as the caller sees it (e.g. topic and canonical room).
+   * A command the gateway rate-limited is sent again only if no newer command with
+   * the same key was given since: a stale unsubscribe must not undo a newer subscribe.
+   */
+  readonly key?: string;
 }
 
 /** Why a session ended or a link was replaced. @category Connection */
@@ -94,6 +100,7 @@ export interface ConnectionConfig {
   readonly maxQueuedCommands?: number;
   /** Emits when the network is probably back (browser `online`, page restored): reconnect at once. */
   readonly wakeups?: Observable<unknown>;
+  /** Makes the nonce of each command sent. @defaultValue {@link defaultNonce} (a UUID v4) */
   readonly nonce?: () => string;
   readonly scheduler?: SchedulerLike;
   readonly logger?: SafeLogger;
@@ -174,6 +181,8 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
         const correlateIn = new Subject<CorrelateInput>();
         const byNonce = new Map<string, QueuedCommand>();
         const enqueuedAt = new Map<number, number>();
+        const keyOf = new Map<number, string>();
+        const latestByKey = new Map<string, number>();
         const held: QueuedCommand[] = [];
         const dedupe = new IdWindow(dedupeWindow);
         let active: Link | undefined;
@@ -226,7 +235,16 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
           const entry = byNonce.get(o.nonce);
           byNonce.delete(o.nonce);
           if (!entry) return;
-          if (o.type === 'answered') return out.next({ type: 'result', id: entry.id, response: o.response });
+          if (o.type === 'answered') {
+            forget(entry.id);
+            return out.next({ type: 'result', id: entry.id, response: o.response });
+          }
+          if (o.error.code === 'rate_limit_exceeded' && isSuperseded(entry.id)) {
+            log.log('debug', 'dropping a rate-limited command: a newer one of the same key replaced it');
+            out.next({ type: 'rate_limited' });
+            forget(entry.id);
+            return out.next({ type: 'cancelled', id: entry.id, reason: 'superseded' });
+          }
           if (o.error.code === 'rate_limit_exceeded') {
             // The gateway's bucket disagreed with ours: put the command back first in line and pause.
             log.log('warn', `rate limited by the gateway; pausing commands for ${rateLimitPauseMs} ms`);
@@ -235,7 +253,18 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
             queueIn.next({ type: 'pause', ms: rateLimitPauseMs });
             return;
           }
+          forget(entry.id);
           out.next({ type: 'result', id: entry.id, error: o.error });
+        };
+
+        const isSuperseded = (id: number) => {
+          const key = keyOf.get(id);
+          return key !== undefined && latestByKey.get(key) !== id;
+        };
+        const forget = (id: number) => {
+          const key = keyOf.get(id);
+          keyOf.delete(id);
+          if (key !== undefined && latestByKey.get(key) === id) latestByKey.delete(key);
         };
 
         const closeLink = (link: Link | undefined) => {
@@ -327,6 +356,7 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
         // De-duplication is armed from a reconnect frame until `dedupeWindow` messages after the
         // switch: only a handover's overlap can repeat a message, so the hot path pays nothing otherwise.
         let dedupeBudget = 0;
+        let handoverFromWelcomed = false;
         const onMessage = (_link: Link, frame: MessageFrame) => {
           if (dedupeBudget > 0 && frame.id !== undefined) {
             if (pending === undefined) dedupeBudget--;
@@ -360,6 +390,7 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
               out.next({ type: 'handover', phase: 'started' });
               dedupe.clear();
               dedupeBudget = dedupeWindow;
+              handoverFromWelcomed = link.welcomed;
               pending = openLink('token', reconnectUrl(config.url, frame.data.reconnect_token));
               return;
           }
@@ -378,10 +409,17 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
             active = link;
             pending = undefined;
             closeLink(previous);
-            if (link.role === 'token') {
+            if (link.role === 'token' && handoverFromWelcomed) {
               out.next({ type: 'handover', phase: 'completed' });
               out.next({ type: 'welcome', clientId, restored: true });
               flushHeld();
+              return;
+            }
+            if (link.role === 'token') {
+              // The reconnect came before the old socket's welcome: nothing was subscribed there,
+              // so nothing was restored: this is a fresh start (commands still held go out now).
+              out.next({ type: 'handover', phase: 'completed' });
+              freshStart(clientId);
               return;
             }
             // A fresh socket replacing a refused handover: start over.
@@ -444,6 +482,10 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
         subs.add(
           config.commands.subscribe((req) => {
             enqueuedAt.set(req.id, scheduler.now());
+            if (req.key !== undefined) {
+              keyOf.set(req.id, req.key);
+              latestByKey.set(req.key, req.id);
+            }
             queueIn.next({ type: 'enqueue', entry: { id: req.id, command: req.command, ...(req.priority ? { priority: req.priority } : {}) } });
           }),
         );

@@ -94,7 +94,20 @@ export class AstroError extends Error {
   }
 }
 
-/** Whether `e` is an {@link AstroError}, optionally with one of `codes`. @category Errors */
+/**
+ * Whether `e` is an {@link AstroError}, optionally with one of `codes`.
+ *
+ * @example
+ * ```ts
+ * import { isAstroError } from 'astro-rx';
+ * client.topic('channel.tips', { room }).subscribe({
+ *   error: (e) => {
+ *     if (isAstroError(e, 'err_unauthorized')) askForANewToken();
+ *   },
+ * });
+ * ```
+ * @category Errors
+ */
 export function isAstroError(e: unknown, ...codes: AstroErrorCode[]): e is AstroError {
   return e instanceof AstroError && (codes.length === 0 || codes.includes(e.code));
 }

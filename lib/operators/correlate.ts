@@ -155,7 +155,10 @@ export function correlate(config: CorrelateConfig = {}): OperatorFunction<Correl
       };
 
       const response = (frame: ResponseFrame): void => {
-        const entry = frame.nonce !== undefined ? pending.get(frame.nonce) : pending.values().next().value;
+        // Only errors come without a nonce (the gateway's rate_limit_exceeded): a nonce-less
+        // success confirms nothing, since it cannot say which command it answers.
+        const entry =
+          frame.nonce !== undefined ? pending.get(frame.nonce) : frame.error !== undefined ? pending.values().next().value : undefined;
         if (entry === undefined) {
           subscriber.next({ type: 'unmatched', frame });
           return;

@@ -107,7 +107,16 @@ export function unsubscribeCommand(args: UnsubscribeArgs): UnsubscribeCommand {
   };
 }
 
-/** Returns a copy of `command` carrying `nonce`. @category Protocol */
+/**
+ * Returns a copy of `command` carrying `nonce`.
+ *
+ * @example
+ * ```ts
+ * import { subscribeCommand, withNonce } from 'astro-rx';
+ * const command = withNonce(subscribeCommand({ topic: 'channel.tips', room, token }), crypto.randomUUID());
+ * ```
+ * @category Protocol
+ */
 export function withNonce<C extends ClientCommand>(command: C, nonce: string): C {
   return { ...command, nonce };
 }
@@ -116,6 +125,12 @@ export function withNonce<C extends ClientCommand>(command: C, nonce: string): C
  * Serialises a command to the JSON text the gateway expects. Fields whose value
  * is `undefined` are omitted (never sent as `null`).
  *
+ * @example
+ * ```ts
+ * import { encodeCommand, unsubscribeCommand } from 'astro-rx';
+ * socket.send(encodeCommand(unsubscribeCommand({ topic: 'channel.tips', room: 'abc', nonce: 'n1' })));
+ * // sends {"type":"unsubscribe","nonce":"n1","data":{"topic":"channel.tips","room":"abc"}}
+ * ```
  * @category Protocol
  */
 export function encodeCommand(command: ClientCommand): string {

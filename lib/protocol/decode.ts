@@ -47,7 +47,6 @@ const isFrameType = (type: string): type is ServerFrameType => Object.prototype.
  * ```ts
  * import { decodeFrame } from 'astro-rx';
  * import * as E from 'fp-ts/Either';
-import type * as t from 'io-ts';
  * const result = decodeFrame('{"type":"welcome","data":{"client_id":"01J5"}}');
  * if (E.isRight(result)) console.log(result.right.type);
  * // Output: welcome
@@ -109,6 +108,12 @@ export function decodeFrameValue(value: unknown): E.Either<DecodeFailure, Server
  * Checks a `message` frame's `data` against the payload codec of its topic.
  * Topics without a documented payload, and unknown topics, always pass.
  *
+ * @example
+ * ```ts
+ * import { decodePayload, describeDecodeFailure } from 'astro-rx';
+ * const checked = decodePayload({ type: 'message', topic: 'channel.tips', room: 'r', data: { donation: {} } });
+ * if (checked._tag === 'Left') console.warn(describeDecodeFailure(checked.left)); // amount and currency are missing
+ * ```
  * @category Protocol
  */
 export function decodePayload(frame: MessageFrame): E.Either<DecodeFailure, MessageFrame> {

@@ -44,6 +44,14 @@ export const ResponseFrame = t.intersection(
 /** @category Protocol */
 export interface ResponseFrame extends t.TypeOf<typeof ResponseFrame> {}
 
+/** Any value but `undefined`: a field that must be present, whatever its type. */
+const Present = new t.Type<unknown, unknown, unknown>(
+  'Present',
+  (u): u is unknown => u !== undefined,
+  (u, c) => (u === undefined ? t.failure(u, c, 'a message must carry data') : t.success(u)),
+  t.identity,
+);
+
 /**
  * `message`: an event published to a topic. `room` is often missing in the
  * documentation's examples, so it is optional; `data` is checked against the
@@ -52,7 +60,7 @@ export interface ResponseFrame extends t.TypeOf<typeof ResponseFrame> {}
  * @category Protocol
  */
 export const MessageFrame = t.intersection(
-  [t.type({ type: t.literal('message'), topic: t.string, data: t.unknown }), t.partial({ room: t.string }), Envelope],
+  [t.type({ type: t.literal('message'), topic: t.string, data: Present }), t.partial({ room: t.string }), Envelope],
   'MessageFrame',
 );
 /** @category Protocol */
@@ -97,7 +105,17 @@ export const FRAME_CODECS: { readonly [K in ServerFrameType]: t.Decoder<unknown,
   reconnect: ReconnectFrame,
 };
 
-/** The room a subscribe response names (the canonical room), if any. @category Protocol */
+/**
+ * The room a subscribe response names (the canonical room), if any.
+ *
+ * @example
+ * ```ts
+ * import { decodeFrame, responseRoom } from 'astro-rx';
+ * const frame = decodeFrame('{"type":"response","nonce":"n1","data":{"message":"ok","topic":"channel.tips","room":"603abc"}}');
+ * if (frame._tag === 'Right' && frame.right.type === 'response') responseRoom(frame.right); // '603abc'
+ * ```
+ * @category Protocol
+ */
 export function responseRoom(frame: ResponseFrame): string | undefined {
   return typeof frame.data === 'object' ? frame.data.room : undefined;
 }

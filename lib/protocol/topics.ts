@@ -69,12 +69,33 @@ export type TopicName = KnownTopic | (string & { readonly __topic?: never });
  */
 export type TopicPayload<T extends string> = T extends KnownTopic ? t.TypeOf<(typeof TOPICS)[T]['payload']> : unknown;
 
-/** Whether `name` is a documented topic. @category Topics */
+/**
+ * Whether `name` is a documented topic.
+ *
+ * @example
+ * ```ts
+ * import { isKnownTopic } from 'astro-rx';
+ * isKnownTopic('channel.tips'); // true
+ * isKnownTopic('channel.polls'); // false: still subscribable, its data is `unknown`
+ * ```
+ * @category Topics
+ */
 export function isKnownTopic(name: string): name is KnownTopic {
   return Object.prototype.hasOwnProperty.call(TOPICS, name);
 }
 
-/** The documented scope of a topic (`null`: none needed; `undefined`: unknown topic). @category Topics */
+/**
+ * The documented scope of a topic (`null`: none needed; `undefined`: unknown topic).
+ *
+ * @example
+ * ```ts
+ * import { topicScope } from 'astro-rx';
+ * topicScope('channel.activities'); // 'activities:read'
+ * topicScope('channel.chatbot.counters'); // null: any valid token of the channel
+ * topicScope('channel.polls'); // undefined
+ * ```
+ * @category Topics
+ */
 export function topicScope(name: string): string | null | undefined {
   return isKnownTopic(name) ? TOPICS[name].scope : undefined;
 }

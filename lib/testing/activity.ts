@@ -215,6 +215,14 @@ export interface ActivityFeedOptions {
  * @param publish Where the events go: `(topic, room, data)`.
  * @param random A source of numbers in `[0, 1)`. @defaultValue `Math.random`
  * @returns stop: clears the timer (idempotent).
+ * @example A live-looking demo channel
+ * ```ts
+ * import { startEmulator, startActivityFeed } from 'astro-rx/testing';
+ * const emulator = await startEmulator();
+ * const stop = startActivityFeed((topic, room, data) => emulator.publish(topic, room, data), { rooms: ['demo'], intervalMs: 500 });
+ * // … later
+ * stop();
+ * ```
  * @category Testing
  */
 export function startActivityFeed(

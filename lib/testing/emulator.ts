@@ -178,6 +178,7 @@ export interface Emulator {
   drain(): Promise<void>;
   /** Terminates every connection, stops every timer and frees the port. Idempotent. */
   close(): Promise<void>;
+  /** A snapshot of every live connection (draining ones included). */
   connections(): ConnectionInfo[];
   /** Subscriptions over all live, non-draining connections, optionally for one topic and/or (canonical) room. */
   subscriptionCount(topic?: string, room?: string): number;

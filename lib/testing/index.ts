@@ -3,6 +3,7 @@
  * for tests and demos (Node only: it runs a real `ws` server on loopback).
  *
  * @packageDocumentation
+ * @module astro-rx/testing
  */
 export {
   startEmulator,

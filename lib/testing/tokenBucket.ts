@@ -10,6 +10,7 @@ export interface TokenBucketConfig {
 
 /** A token bucket: `take()` spends one token, or returns `false` when none is left. @category Testing */
 export interface TokenBucket {
+  /** Spends one token: `true` when there was one, `false` (and nothing spent) when the bucket is empty. */
   take(): boolean;
   /** Tokens available now (fractional while refilling). */
   available(): number;
@@ -19,6 +20,12 @@ export interface TokenBucket {
  * Creates a {@link TokenBucket}: the gateway's per-connection command limit
  * (documented as a burst of 100 and one command per 100 ms).
  *
+ * @example
+ * ```ts
+ * import { tokenBucket } from 'astro-rx/testing';
+ * const bucket = tokenBucket({ burst: 2, intervalMs: 100 });
+ * [bucket.take(), bucket.take(), bucket.take()]; // [true, true, false]: one more 100 ms later
+ * ```
  * @category Testing
  */
 export function tokenBucket(config: TokenBucketConfig): TokenBucket {

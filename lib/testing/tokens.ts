@@ -65,9 +65,11 @@ export type Verified<C> = { readonly ok: true; readonly claims: C } | { readonly
 export interface TokenSigner {
   /** A subscribe token: JWT-shaped for `jwt`, an opaque `oauth2_…`/`apikey_…` string otherwise. */
   issue(options: IssueTokenOptions): string;
+  /** Checks a subscribe token's signature, audience and expiry, and returns its claims. */
   verify(token: string): Verified<TokenClaims>;
   /** A JWT-shaped reconnect token (it starts with `eyJhbGciOiJIUzI1NiIs`, like the gateway's). */
   issueReconnect(clientId: string, subs: readonly TokenSubscription[], ttlMs: number): string;
+  /** Checks a reconnect token issued by {@link TokenSigner.issueReconnect} (signature and expiry). */
   verifyReconnect(token: string): Verified<ReconnectClaims>;
 }
 

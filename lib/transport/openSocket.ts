@@ -42,6 +42,17 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
  *
  * @param WebSocketCtor The WebSocket implementation.
  * @param maxFrameBytes With `ws`, frames over this size close the socket (1009) instead of being buffered.
+ * @example Logging every socket event
+ * ```ts
+ * import { createAstroClient, openSocket } from 'astro-rx';
+ * import { tap } from 'rxjs';
+ * const transport = openSocket(globalThis.WebSocket);
+ * const client = createAstroClient({
+ *   token,
+ *   // log every socket event, then hand it to the client
+ *   openSocket: (url) => transport(url).pipe(tap((e) => console.debug('socket', e.type))),
+ * });
+ * ```
  * @category Transport
  */
 export function openSocket(WebSocketCtor: WebSocketCtor, maxFrameBytes?: number) {

@@ -9,9 +9,13 @@ import type { RawFrame } from '../protocol/decode';
 export interface WebSocketLike {
   readonly readyState: number;
   binaryType?: string;
+  /** Sends a text frame. */
   send(data: string): void;
+  /** Starts the closing handshake (astro-rx closes with 1000). */
   close(code?: number, reason?: string): void;
+  /** Listens to `open`, `message`, `close` and `error`. */
   addEventListener(type: string, listener: (event: never) => void): void;
+  /** Removes a listener added with `addEventListener`. */
   removeEventListener(type: string, listener: (event: never) => void): void;
 }
 

@@ -8,9 +8,13 @@ import { redact } from '../errors/redact';
  * @category Client
  */
 export interface Logger {
+  /** Details: sockets opened, canonical rooms, ignored frames, failed commands before their retry. */
   debug?(message: string, meta?: Record<string, unknown>): void;
+  /** Connections, token handovers, wake-ups, subscribe retries, the end of a gap. */
   info?(message: string, meta?: Record<string, unknown>): void;
+  /** Lost connections, refused reconnect tokens, rate limits, decode failures, failed subscriptions. */
   warn?(message: string, meta?: Record<string, unknown>): void;
+  /** Not used by astro-rx today; accepted so that any console-like logger fits. */
   error?(message: string, meta?: Record<string, unknown>): void;
 }
 

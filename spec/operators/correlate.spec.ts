@@ -107,6 +107,17 @@ describe('correlate', () => {
     });
   });
 
+  it('reports a nonce-less success as unmatched: it cannot say what it answers', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const success = { type: 'response' as const, data: { message: 'successfully subscribed to topic' } };
+      const input = cold('  sl', { s: sent('n1'), l: response(success) });
+      expectObservable(outcomes(input, { requestTimeoutMs: 10 })).toBe('-U 8ms F', {
+        U: unmatched(success),
+        F: failed('n1', new AstroError('timeout', 'subscribe channel.tips in room r1 got no response within 10 ms', details('n1'))),
+      });
+    });
+  });
+
   it('reports a response after the timeout as unmatched', () => {
     testScheduler.run(({ cold, time, expectObservable }) => {
       const input = cold('  s----r', { s: sent('n1'), r: response(ok('n1')) });
