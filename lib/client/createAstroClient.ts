@@ -2,12 +2,12 @@ import {
   BehaviorSubject,
   Observable,
   Subject,
+  Subscriber,
   Subscription,
   asyncScheduler,
   defer,
   ignoreElements,
   map,
-  merge,
   share,
   startWith,
   takeUntil,
@@ -191,7 +191,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   };
 
   const serverRoomHeld = (topic: string, room: string, except: Entry) => {
-    for (const e of registry.values()) if (e !== except && e.topic === topic && (e.canonical ?? e.room) === room && e.status !== 'idle') return true;
+    for (const e of routes.get(routeKey(topic, room)) ?? []) if (e !== except && (e.canonical ?? e.room) === room && e.status !== 'idle') return true;
     return false;
   };
 
@@ -423,6 +423,11 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     publishMetrics();
   };
 
+  const onMessageFrame = (frame: MessageFrame) => {
+    route(frame);
+    if (frames.observed) frames.next(frame);
+  };
+
   const connection$ = connect({
     url,
     commands,
@@ -439,6 +444,8 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     ...(options.nonce ? { nonce: options.nonce } : {}),
     scheduler,
     logger: log,
+    // messages skip the event stream: straight to the router (the hot path)
+    onMessage: onMessageFrame,
   }).pipe(
     tap({
       next: onEvent,
@@ -446,6 +453,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         onConnectionEnd();
         const e = err instanceof AstroError ? err : new AstroError('transport', 'connection failed');
         setState({ status: 'closed', lastError: { code: e.code, message: e.message } });
+        failAll(e);
       },
       finalize: () => {
         onConnectionEnd();
@@ -453,9 +461,29 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       },
     }),
     takeUntil(closing),
-    share({ resetOnRefCountZero: () => (lazyCloseMs > 0 ? timer(lazyCloseMs, scheduler) : timer(0, scheduler)), resetOnError: true, resetOnComplete: true }),
+    // Nothing flows past this point: subscribers only hold the connection open, at no cost per event.
+    ignoreElements(),
+    share({ resetOnRefCountZero: () => timer(lazyCloseMs, scheduler), resetOnError: true, resetOnComplete: true }),
   );
-  const keepAlive = connection$.pipe(ignoreElements());
+
+  // One subscription holds the connection while anything (a topic, frames$) is subscribed.
+  let holders = 0;
+  let holding: Subscription | undefined;
+  const frameSubscribers = new Set<Subscriber<ServerFrame>>();
+  const hold = () => {
+    if (holders++ === 0) holding = connection$.subscribe({ error: () => undefined });
+  };
+  const unhold = () => {
+    if (--holders === 0) {
+      const h = holding;
+      holding = undefined;
+      h?.unsubscribe();
+    }
+  };
+  const failAll = (error: AstroError) => {
+    for (const entry of [...registry.values()]) failEntry(entry, error);
+    for (const subscriber of [...frameSubscribers]) subscriber.error(error);
+  };
 
   const topic = <T extends TopicName>(name: T, opts: TopicOptions = {}): Observable<TopicMessage<T>> =>
     new Observable<TopicMessage<T>>((subscriber) => {
@@ -470,17 +498,31 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         subscriber.error(e);
         return;
       }
-      const inner = merge(keepAlive, entry.subject as unknown as Observable<TopicMessage<T>>).subscribe(subscriber);
+      const inner = (entry.subject as unknown as Observable<TopicMessage<T>>).subscribe(subscriber);
+      hold();
       return () => {
         inner.unsubscribe();
         release(entry);
+        unhold();
       };
     });
+
+  const frames$ = new Observable<ServerFrame>((subscriber) => {
+    if (closed) return subscriber.complete();
+    frameSubscribers.add(subscriber);
+    const inner = frames.subscribe(subscriber);
+    hold();
+    return () => {
+      frameSubscribers.delete(subscriber);
+      inner.unsubscribe();
+      unhold();
+    };
+  });
 
   return {
     topic,
     events: (name, opts) => eachValueFrom(topic(name, opts)),
-    frames$: merge(keepAlive, frames),
+    frames$,
     state$: state.asObservable(),
     gaps$: gaps.asObservable(),
     metrics$,

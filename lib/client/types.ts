@@ -21,8 +21,13 @@ export interface AstroClientOptions {
    * socket events. Tests use a fake gateway on virtual time here.
    */
   readonly openSocket?: OpenSocket;
-  /** The command bucket: `burst` commands at once, then one per `intervalMs`. @defaultValue `{ burst: 100, intervalMs: 100 }` */
-  readonly rateLimit?: { readonly burst?: number; readonly intervalMs?: number };
+  /**
+   * The gateway's command bucket: `burst` commands at once, then one per `intervalMs`.
+   * The client leaves `reserve` tokens of the burst unused, so that its clock and the
+   * gateway's disagreeing by a millisecond never costs a rejection.
+   * @defaultValue `{ burst: 100, intervalMs: 100, reserve: 2 }`
+   */
+  readonly rateLimit?: { readonly burst?: number; readonly intervalMs?: number; readonly reserve?: number };
   /** Reconnection backoff. @defaultValue `{ initialDelayMs: 1000, maxDelayMs: 30000, factor: 2, jitter: true }` */
   readonly backoff?: {
     readonly initialDelayMs?: number;

@@ -77,8 +77,12 @@ export interface ConnectionConfig {
   readonly WebSocketCtor?: WebSocketCtor;
   /** Replaces the transport entirely (tests use a fake socket on virtual time). */
   readonly openSocket?: OpenSocket;
-  /** The command bucket. @defaultValue `{ burst: 100, intervalMs: 100 }` */
-  readonly rateLimit?: { readonly burst?: number; readonly intervalMs?: number };
+  /**
+   * The gateway's command bucket. The client keeps `reserve` tokens of the burst
+   * unused, so that the two buckets' clocks disagreeing by a millisecond never
+   * costs a rejection. @defaultValue `{ burst: 100, intervalMs: 100, reserve: 2 }`
+   */
+  readonly rateLimit?: { readonly burst?: number; readonly intervalMs?: number; readonly reserve?: number };
   /** How long to send nothing after a `rate_limit_exceeded`. @defaultValue 1000 */
   readonly rateLimitPauseMs?: number;
   /** Reconnection backoff. @defaultValue `{ initialDelayMs: 1000, maxDelayMs: 30000, factor: 2, jitter: true, minUptimeMs: 5000 }` */
@@ -104,6 +108,11 @@ export interface ConnectionConfig {
   readonly nonce?: () => string;
   readonly scheduler?: SchedulerLike;
   readonly logger?: SafeLogger;
+  /**
+   * Receives every (de-duplicated) `message` frame instead of the event stream:
+   * the hot path, without the operators the events pass through.
+   */
+  readonly onMessage?: (frame: MessageFrame) => void;
 }
 
 interface Link {
@@ -162,6 +171,11 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
   const rateLimitPauseMs = config.rateLimitPauseMs ?? 1000;
   const welcomeTimeoutMs = config.requestTimeoutMs ?? 10_000;
   const dedupeWindow = config.dedupeWindow ?? 10_000;
+  const onMessageSink = config.onMessage;
+  const burst = config.rateLimit?.burst ?? 100;
+  const reserve = Math.min(config.rateLimit?.reserve ?? 2, burst - 1);
+  if (!(reserve >= 0)) throw new TypeError(`rateLimit.reserve must be a number >= 0, got ${config.rateLimit?.reserve}`);
+  const bucket = { burst: burst - reserve, ...(config.rateLimit?.intervalMs !== undefined ? { intervalMs: config.rateLimit.intervalMs } : {}) };
   const nonce = config.nonce ?? defaultNonce;
   const decodeConfig = { maxFrameBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, validatePayloads: config.validatePayloads ?? false };
   if (!(heartbeatTimeoutMs >= 0)) throw new TypeError(`heartbeatTimeoutMs must be a number >= 0, got ${heartbeatTimeoutMs}`);
@@ -249,8 +263,8 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
             // The gateway's bucket disagreed with ours: put the command back first in line and pause.
             log.log('warn', `rate limited by the gateway; pausing commands for ${rateLimitPauseMs} ms`);
             out.next({ type: 'rate_limited' });
-            queueIn.next({ type: 'requeue', entry });
             queueIn.next({ type: 'pause', ms: rateLimitPauseMs });
+            queueIn.next({ type: 'requeue', entry });
             return;
           }
           forget(entry.id);
@@ -366,7 +380,8 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
             }
             dedupe.add(frame.id);
           }
-          out.next({ type: 'frame', frame });
+          if (onMessageSink) onMessageSink(frame);
+          else out.next({ type: 'frame', frame });
         };
 
         const onFrame = (link: Link, frame: ServerFrame) => {
@@ -477,7 +492,7 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
           }
         };
 
-        subs.add(queueIn.pipe(commandQueue({ ...config.rateLimit, maxQueued: config.maxQueuedCommands ?? 10_000, scheduler })).subscribe(onQueue));
+        subs.add(queueIn.pipe(commandQueue({ ...bucket, maxQueued: config.maxQueuedCommands ?? 10_000, scheduler })).subscribe(onQueue));
         subs.add(correlateIn.pipe(correlate({ requestTimeoutMs: config.requestTimeoutMs ?? 10_000, scheduler })).subscribe(onCorrelated));
         subs.add(
           config.commands.subscribe((req) => {

@@ -118,7 +118,10 @@ export function decodeFrameValue(value: unknown): E.Either<DecodeFailure, Server
  */
 export function decodePayload(frame: MessageFrame): E.Either<DecodeFailure, MessageFrame> {
   if (!isKnownTopic(frame.topic)) return E.right(frame);
-  const result = TOPICS[frame.topic].payload.decode(frame.data);
+  const codec = TOPICS[frame.topic].payload;
+  // `is` checks without building a result; decode only to report a mismatch
+  if (codec.is(frame.data)) return E.right(frame);
+  const result = codec.decode(frame.data);
   return E.isRight(result) ? E.right(frame) : E.left(payloadMismatch(frame, result.left));
 }
 

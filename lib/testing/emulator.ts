@@ -264,6 +264,8 @@ type FaultCode = Parameters<EmulatorFaults['failNextCommands']>[0];
 
 // Node turns delays above 2^31 - 1 ms into 1 ms; such values mean "never" here.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Above this (JSON characters), a reconnect token refers to subscriptions the emulator keeps. */
+const MAX_EMBEDDED_SUBS_CHARS = 2048;
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 1000;
 const FAULT_CODES: readonly string[] = ['err_deadline_exceeded', 'err_internal_error', 'rate_limit_exceeded'];
 const FAULT_MESSAGES: Readonly<Record<FaultCode, string>> = {
@@ -287,6 +289,8 @@ class GatewayEmulator implements Emulator {
   private readonly sockets = new Set<WebSocket>();
   private readonly feeds = new Set<() => void>();
   private readonly usedReconnectTokens = new Map<string, number>();
+  // Subscriptions of reconnect tokens too large to carry them, by token id, until they expire.
+  private readonly keptHandovers = new Map<string, { subs: readonly TokenSubscription[]; expiresAt: number }>();
   private readonly acceptedUpgrades: number[] = [];
   private readonly refusals: (429 | 502)[] = [];
   private readonly commandFaults: FaultCode[] = [];
@@ -378,7 +382,14 @@ class GatewayEmulator implements Emulator {
     for (const conn of old) {
       conn.draining = true;
       const subs: TokenSubscription[] = [...conn.subs.values()].map((s) => [s.topic, s.room]);
-      const token = this.signer.issueReconnect(conn.clientId, subs, this.o.reconnectTokenTtlMs);
+      // Few subscriptions travel in the token (another node with the same secret can restore them);
+      // many would make the upgrade URL longer than HTTP servers accept, so this node keeps them.
+      const embed = JSON.stringify(subs).length <= MAX_EMBEDDED_SUBS_CHARS;
+      const token = this.signer.issueReconnect(conn.clientId, embed ? subs : undefined, this.o.reconnectTokenTtlMs);
+      if (!embed) {
+        const verified = this.signer.verifyReconnect(token);
+        if (verified.ok) this.keptHandovers.set(verified.claims.jti, { subs, expiresAt: verified.claims.exp * 1000 });
+      }
       this.sendFrame(conn, { ...this.stamp(), type: 'reconnect', data: { message: RECONNECT_MESSAGE, reconnect_token: token } });
     }
     this.drainPromise = new Promise<void>((resolve) => {
@@ -561,7 +572,11 @@ class GatewayEmulator implements Emulator {
     }
     const verified = this.signer.verifyReconnect(token);
     if (!verified.ok) return undefined;
-    const { jti, exp, subs } = verified.claims;
+    const { jti, exp } = verified.claims;
+    for (const [id, kept] of this.keptHandovers) if (kept.expiresAt <= Date.now()) this.keptHandovers.delete(id);
+    const subs = verified.claims.subs ?? this.keptHandovers.get(jti)?.subs;
+    this.keptHandovers.delete(jti);
+    if (subs === undefined) return undefined;
     const now = Date.now();
     for (const [used, expiry] of this.usedReconnectTokens) if (expiry <= now) this.usedReconnectTokens.delete(used);
     if (this.usedReconnectTokens.has(jti)) return undefined;

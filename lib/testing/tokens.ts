@@ -43,7 +43,11 @@ export interface ReconnectClaims {
   readonly aud: 'astro:reconnect';
   /** The `client_id` of the connection that was drained. */
   readonly cid: string;
-  readonly subs: readonly TokenSubscription[];
+  /**
+   * The subscriptions to restore, when few enough to travel in the URL; otherwise
+   * absent, and the emulator that issued the token keeps them under `jti`.
+   */
+  readonly subs?: readonly TokenSubscription[];
   readonly iat: number;
   readonly exp: number;
   readonly jti: string;
@@ -68,7 +72,7 @@ export interface TokenSigner {
   /** Checks a subscribe token's signature, audience and expiry, and returns its claims. */
   verify(token: string): Verified<TokenClaims>;
   /** A JWT-shaped reconnect token (it starts with `eyJhbGciOiJIUzI1NiIs`, like the gateway's). */
-  issueReconnect(clientId: string, subs: readonly TokenSubscription[], ttlMs: number): string;
+  issueReconnect(clientId: string, subs: readonly TokenSubscription[] | undefined, ttlMs: number): string;
   /** Checks a reconnect token issued by {@link TokenSigner.issueReconnect} (signature and expiry). */
   verifyReconnect(token: string): Verified<ReconnectClaims>;
 }
@@ -182,7 +186,7 @@ export function tokenSigner(secret: string | Buffer, config: TokenSignerConfig =
       const claims: ReconnectClaims = {
         aud: 'astro:reconnect',
         cid: clientId,
-        subs: subs.map(([topic, room]) => [topic, room] as const),
+        ...(subs !== undefined ? { subs: subs.map(([topic, room]) => [topic, room] as const) } : {}),
         iat: Math.floor(seconds(at)),
         exp: seconds(at + ttlMs),
         jti: randomBytes(12).toString('base64url'),
@@ -198,10 +202,11 @@ export function tokenSigner(secret: string | Buffer, config: TokenSignerConfig =
         opened.format === 'jwt' &&
         p['aud'] === 'astro:reconnect' &&
         typeof p['cid'] === 'string' &&
-        Array.isArray(p['subs']) &&
+        (p['subs'] === undefined ||
+          (Array.isArray(p['subs']) &&
         (p['subs'] as unknown[]).every(
           (s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'string',
-        );
+        )));
       return valid ? { ok: true, claims: p as unknown as ReconnectClaims } : { ok: false, reason: 'malformed' };
     },
   };

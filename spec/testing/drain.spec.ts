@@ -121,6 +121,21 @@ describe('drain', () => {
     expect((await fresh.next()).type).toBe('message');
   });
 
+  it('keeps many subscriptions itself, so that the reconnect URL stays short', async () => {
+    const e = await start({ rateLimit: { burst: 1000, intervalMs: 1 } });
+    const { client: old } = await connectWelcomed(e.url);
+    const token = e.issueToken({ channel: '*' });
+    const rooms = Array.from({ length: 400 }, (_, i) => `room-${i}-${'x'.repeat(20)}`);
+    for (const [i, room] of rooms.entries()) await old.command(subscribe(`s${i}`, 'channel.tips', room, token, 'jwt'));
+    void e.drain();
+    const reconnect = await old.next((f) => f.type === 'reconnect');
+    const url = withToken(e, String(reconnect.data.reconnect_token));
+    expect(url.length).toBeLessThan(1000);
+    const { client: fresh } = await connectWelcomed(url);
+    expect(e.subscriptionCount('channel.tips')).toBe(rooms.length);
+    fresh.close();
+  });
+
   it('lets another node with the same secret take the token', async () => {
     const { reconnect } = await drained({ secret: 'cluster-secret' });
     const other = await start({ secret: 'cluster-secret' });
