@@ -132,7 +132,10 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   const metrics$ = defer(() => metricsChanged.pipe(startWith(undefined), map(() => snapshot(metrics))));
 
   const registry = new Map<string, Entry>();
-  const routes = new Map<string, Set<Entry>>();
+  // topic + room → the entries of that gateway subscription (almost always one: an array is lighter than a Set)
+  const routes = new Map<string, Entry[]>();
+  // tokens are keyed by a small number, so that registry keys do not repeat a whole JWT each
+  const tokenIds = new Map<string, number>();
   const byTopic = new Map<string, Set<Entry>>();
   const inflight = new Map<number, Inflight>();
   const followers = new Map<number, number[]>();
@@ -154,9 +157,9 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
 
   const addRoute = (entry: Entry, room: string) => {
     const key = routeKey(entry.topic, room);
-    let set = routes.get(key);
-    if (!set) routes.set(key, (set = new Set()));
-    set.add(entry);
+    const list = routes.get(key);
+    if (!list) routes.set(key, [entry]);
+    else if (!list.includes(entry)) list.push(entry);
     let topicSet = byTopic.get(entry.topic);
     if (!topicSet) byTopic.set(entry.topic, (topicSet = new Set()));
     topicSet.add(entry);
@@ -165,9 +168,10 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   const removeRoutes = (entry: Entry) => {
     for (const room of new Set([entry.room, entry.canonical ?? entry.room])) {
       const key = routeKey(entry.topic, room);
-      const set = routes.get(key);
-      set?.delete(entry);
-      if (set?.size === 0) routes.delete(key);
+      const list = routes.get(key);
+      const at = list ? list.indexOf(entry) : -1;
+      if (list && at >= 0) list.splice(at, 1);
+      if (list?.length === 0) routes.delete(key);
     }
     const topicSet = byTopic.get(entry.topic);
     topicSet?.delete(entry);
@@ -219,7 +223,9 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     }
     log.addSecret(token);
     const tokenType = opts.tokenType === undefined ? defaultTokenType : resolveTokenType(opts.tokenType, 'tokenType');
-    const key = [topic, room, tokenType, token].join(SEP);
+    let tokenId = tokenIds.get(token);
+    if (tokenId === undefined) tokenIds.set(token, (tokenId = tokenIds.size));
+    const key = topic + SEP + room + SEP + tokenType + SEP + tokenId;
     let entry = registry.get(key);
     if (!entry) {
       entry = { key, topic, room, token, tokenType, subject: new Subject(), refs: 0, removed: false, status: 'idle', retries: 0 };
@@ -277,7 +283,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
           addRoute(entry, canonical);
         }
         entry.canonical = canonical;
-        if (canonicalRooms.size < 100_000) canonicalRooms.set(routeKey(entry.topic, entry.room), canonical);
+        if (canonical !== entry.room && canonicalRooms.size < 100_000) canonicalRooms.set(routeKey(entry.topic, entry.room), canonical);
         gapDone(entry);
       }
       return publishMetrics();
@@ -308,10 +314,11 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   const route = (frame: MessageFrame) => {
     metrics.messages++;
     if (frame.room !== undefined) {
-      const set = routes.get(routeKey(frame.topic, frame.room));
-      if (!set) return;
+      const list = routes.get(routeKey(frame.topic, frame.room));
+      if (!list) return;
       const message = frame as unknown as TopicMessage<TopicName>;
-      for (const entry of set) entry.subject.next(message);
+      if (list.length === 1) (list[0] as Entry).subject.next(message);
+      else for (const entry of [...list]) entry.subject.next(message);
       return;
     }
     // No room on the frame (common in the gateway's own examples): every room of the topic gets it.
