@@ -17,7 +17,7 @@ import {
 import { eachValueFrom } from 'rxjs-for-await';
 import { AstroError } from '../errors/astroError';
 import { ClientCommand, subscribeCommand, unsubscribeCommand } from '../protocol/commands';
-import { describeDecodeFailure } from '../protocol/decodeFailure';
+import { describeDecodeFailure, scrubDecodeFailure } from '../protocol/decodeFailure';
 import { ResponseFrame, ServerFrame, MessageFrame, responseRoom } from '../protocol/frames';
 import { isRetryableErrorCode } from '../protocol/errorCode';
 import { normalizeTokenType, TokenType } from '../protocol/tokenType';
@@ -403,9 +403,10 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         return publishMetrics();
       case 'decode_failure': {
         metrics.decodeFailures++;
-        const message = describeDecodeFailure(e.failure);
+        const failure = scrubDecodeFailure(e.failure, log.scrub);
+        const message = log.scrub(describeDecodeFailure(failure));
         log.log('warn', message);
-        if (warnings.observed) warnings.next(new AstroError('decode', message, { failure: e.failure }));
+        if (warnings.observed) warnings.next(new AstroError('decode', message, { failure }));
         return publishMetrics();
       }
       case 'rate_limited':

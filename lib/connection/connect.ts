@@ -324,13 +324,11 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
           link.sub = open(url).subscribe({
             next: (ev) => onSocketEvent(link, ev),
             error: (err: unknown) => {
-              link.dead = true;
-              link.heartbeat?.unsubscribe();
+              closeLink(link);
               onLinkError(link, toAstroError(err));
             },
             complete: () => {
-              link.dead = true;
-              link.heartbeat?.unsubscribe();
+              closeLink(link);
               onLinkError(link, new AstroError('closed', 'the socket completed'));
             },
           });

@@ -130,6 +130,33 @@ export const describeDecodeFailure: (failure: DecodeFailure) => string = matchDe
   PayloadMismatch: (f) => `payload of ${f.frame.topic} does not match its documented shape: ${f.report[0] ?? 'invalid'}`,
 });
 
+/**
+ * A copy of a failure that is safe to hand out (in an error, a log line or a
+ * metric): no raw frame values, no payload data, and every text passed through
+ * `scrub` (which removes secrets). What it keeps says what went wrong and where.
+ *
+ * @internal
+ */
+export function scrubDecodeFailure(failure: DecodeFailure, scrub: (text: string) => string): DecodeFailure {
+  switch (failure._tag) {
+    case 'InvalidJson':
+      return { ...failure, excerpt: scrub(failure.excerpt), message: scrub(failure.message) };
+    case 'BinaryFrame':
+    case 'FrameTooLarge':
+      return failure;
+    case 'InvalidFrame':
+      return { _tag: 'InvalidFrame', value: undefined, errors: [], report: failure.report.map(scrub) };
+    case 'UnknownFrameType':
+      return { _tag: 'UnknownFrameType', type: typeof failure.type === 'string' ? scrub(failure.type) : typeof failure.type, value: undefined };
+    case 'PayloadMismatch': {
+      const { data: _data, ...envelope } = failure.frame;
+      return { _tag: 'PayloadMismatch', frame: { ...envelope, data: undefined }, errors: [], report: failure.report.map(scrub) };
+    }
+    default:
+      return assertNever(failure);
+  }
+}
+
 function assertNever(x: never): never {
   throw new TypeError(`unexpected decode failure ${JSON.stringify(x)}`);
 }

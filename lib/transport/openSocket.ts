@@ -68,6 +68,7 @@ export function openSocket(WebSocketCtor: WebSocketCtor, maxFrameBytes?: number)
         return;
       }
       let refused: AstroError | undefined;
+      let socketError: (Error & { code?: string }) | undefined;
       let closedByUs = false;
       const nodeWs = isNodeWebSocket(ws) ? ws : undefined;
       const node = nodeWs !== undefined;
@@ -87,6 +88,12 @@ export function openSocket(WebSocketCtor: WebSocketCtor, maxFrameBytes?: number)
       const onClose = (event: { code: number; reason: string }) => {
         if (closedByUs) return;
         if (refused) subscriber.error(refused);
+        else if (socketError?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+          subscriber.error(
+            new AstroError('transport', `a frame exceeded maxFrameBytes (${maxFrameBytes} bytes): the socket was closed (1009) rather than buffer it`, {
+              closeCode: 1009,
+            }),
+          );
         else
           subscriber.error(
             new AstroError('transport', `socket closed (code ${event.code}${event.reason ? `, ${redact(event.reason)}` : ''})`, {
@@ -102,7 +109,9 @@ export function openSocket(WebSocketCtor: WebSocketCtor, maxFrameBytes?: number)
       ws.addEventListener('close', onClose as (e: never) => void);
       ws.addEventListener('error', onError);
       if (nodeWs) {
-        nodeWs.on('error', onError);
+        nodeWs.on('error', (err: Error) => {
+          socketError = err;
+        });
         nodeWs.on('ping', () => subscriber.next({ type: 'ping' }));
         nodeWs.on('message', (data, isBinary) => {
           subscriber.next({ type: 'frame', data: isBinary ? (data as RawFrame) : data.toString() });

@@ -26,6 +26,8 @@ export interface SafeLogger {
   log(level: LogLevel, message: string, meta?: Record<string, unknown>): void;
   /** Adds a secret (a token) to redact from now on. */
   addSecret(secret: string): void;
+  /** `text` without any known secret or token-shaped string. */
+  scrub(text: string): string;
 }
 
 /** @internal */
@@ -34,6 +36,7 @@ export function safeLogger(logger: Logger | undefined, secrets: Set<string> = ne
     addSecret(secret) {
       if (secret) secrets.add(secret);
     },
+    scrub: (text) => redact(text, secrets),
     log(level, message, meta) {
       const fn = logger?.[level];
       if (!fn) return;
