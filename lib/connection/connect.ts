@@ -191,7 +191,7 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
     const session = (): Observable<ConnectionEvent> =>
       new Observable<ConnectionEvent>((out) => {
         const subs = new Subscription();
-        const queueIn = new Subject<QueueInput>();
+        let queueIn = new Subject<QueueInput>();
         const correlateIn = new Subject<CorrelateInput>();
         const byNonce = new Map<string, QueuedCommand>();
         const enqueuedAt = new Map<number, number>();
@@ -325,7 +325,10 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
             next: (ev) => onSocketEvent(link, ev),
             error: (err: unknown) => {
               closeLink(link);
-              onLinkError(link, toAstroError(err));
+              const error = toAstroError(err);
+              // a frame the transport refused to buffer is a decode failure too
+              if (error.details.failure) out.next({ type: 'decode_failure', failure: error.details.failure });
+              onLinkError(link, error);
             },
             complete: () => {
               closeLink(link);
@@ -437,10 +440,12 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
             }
             // A fresh socket replacing a refused handover: start over.
             if (gapFrom === undefined) gapFrom = lastAliveAt ?? scheduler.now();
-            // What was queued or in flight belonged to the old socket: the caller sends everything again.
+            // What was queued or in flight belonged to the old socket: the caller sends everything again,
+            // through a new queue whose bucket is full, like the gateway's for the new socket.
             correlateIn.next({ type: 'reset' });
             held.length = 0;
             queueIn.next({ type: 'clear' });
+            restartQueue();
             freshStart(clientId);
             return;
           }
@@ -470,9 +475,9 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
               pending = openLink('fresh', config.url);
               return;
             }
-            // the fresh fallback failed as well
+            // the fresh fallback failed as well (the failed handover itself was already reported)
             closeLink(active);
-            return fail('handover_failed', error);
+            return fail(causeOf(error), error);
           }
           if (link === active) {
             if (pending !== undefined) {
@@ -483,14 +488,20 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
               return;
             }
             closeLink(link);
-            const cause: DisconnectCause =
-              error.code === 'heartbeat_timeout' ? 'heartbeat' : error.code === 'upgrade_refused' ? 'refused' : error.code === 'closed' ? 'closed' : 'error';
             log.log('warn', `connection lost: ${error.message}`);
-            return fail(cause, error);
+            return fail(causeOf(error), error);
           }
         };
 
-        subs.add(queueIn.pipe(commandQueue({ ...bucket, maxQueued: config.maxQueuedCommands ?? 10_000, scheduler })).subscribe(onQueue));
+        let queueSub = new Subscription();
+        const restartQueue = () => {
+          queueSub.unsubscribe();
+          queueIn.complete();
+          queueIn = new Subject<QueueInput>();
+          queueSub = queueIn.pipe(commandQueue({ ...bucket, maxQueued: config.maxQueuedCommands ?? 10_000, scheduler })).subscribe(onQueue);
+        };
+        restartQueue();
+        subs.add(() => queueSub.unsubscribe());
         subs.add(correlateIn.pipe(correlate({ requestTimeoutMs: config.requestTimeoutMs ?? 10_000, scheduler })).subscribe(onCorrelated));
         subs.add(
           config.commands.subscribe((req) => {
@@ -544,6 +555,19 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
     );
     return merge(retries, sessions);
   });
+}
+
+function causeOf(error: AstroError): DisconnectCause {
+  switch (error.code) {
+    case 'heartbeat_timeout':
+      return 'heartbeat';
+    case 'upgrade_refused':
+      return 'refused';
+    case 'closed':
+      return 'closed';
+    default:
+      return 'error';
+  }
 }
 
 function toAstroError(err: unknown): AstroError {

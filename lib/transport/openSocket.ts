@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import { AstroError } from '../errors/astroError';
 import { redact } from '../errors/redact';
 import type { RawFrame } from '../protocol/decode';
+import { frameTooLarge } from '../protocol/decodeFailure';
 import type { SocketEvent, WebSocketCtor, WebSocketLike } from './types';
 
 const OPEN = 1;
@@ -92,6 +93,8 @@ export function openSocket(WebSocketCtor: WebSocketCtor, maxFrameBytes?: number)
           subscriber.error(
             new AstroError('transport', `a frame exceeded maxFrameBytes (${maxFrameBytes} bytes): the socket was closed (1009) rather than buffer it`, {
               closeCode: 1009,
+              // ws does not say how large the frame was: at least what it refused
+              ...(maxFrameBytes !== undefined ? { failure: frameTooLarge(maxFrameBytes + 1025, maxFrameBytes) } : {}),
             }),
           );
         else
