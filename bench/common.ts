@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomActivity } from '../lib/testing/activity';
 import { monotonicUlid, ulidTime } from '../lib/testing/ulid';
+import { seededRandom } from '../lib/testing/seededRandom';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const TOPIC = 'channel.activities';
@@ -48,17 +49,8 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
 
 // randomness
 
-/** mulberry32: a small seeded PRNG, so every run publishes the same frames. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so every run publishes the same frames. */
+export { seededRandom };
 
 /**
  * `count` distinct `message` frames of `channel.activities` as the gateway

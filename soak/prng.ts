@@ -1,14 +1,5 @@
-/** A seeded PRNG (mulberry32): the same seed gives the same fault mix, rooms and timings chosen. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG: the same seed gives the same fault mix, rooms and timings chosen. */
+export { seededRandom as mulberry32 } from '../lib/testing/seededRandom';
 
 /** A uniform integer in [min, max]. */
 export function int(random: () => number, min: number, max: number): number {

@@ -31,6 +31,7 @@ export {
   type Verified,
 } from './tokens';
 export { monotonicUlid, isUlid, ulidTime, type UlidConfig } from './ulid';
+export { seededRandom } from './seededRandom';
 export { tokenBucket, type TokenBucket, type TokenBucketConfig } from './tokenBucket';
 export {
   randomActivity,

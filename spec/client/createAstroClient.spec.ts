@@ -2,26 +2,12 @@ import { TestScheduler } from 'rxjs/testing';
 import { Subscription } from 'rxjs';
 import { AstroError } from '../../lib/errors/astroError';
 import { createAstroClient } from '../../lib/client/createAstroClient';
-import type { AstroClientOptions, ConnectionState, Gap } from '../../lib/client/types';
-import { FakeGatewayOptions, FakeLink, fakeGateway } from '../helpers/fakeGateway';
+import type { ConnectionState, Gap } from '../../lib/client/types';
+import type { FakeLink } from '../helpers/fakeGateway';
 import { createTestScheduler } from '../helpers/testScheduler';
+import { clientOnFakeGateway } from '../helpers/clientOnFakeGateway';
 
-/** A client on a fake gateway, both on the TestScheduler's virtual time. */
-function setup(scheduler: TestScheduler, gw: FakeGatewayOptions = {}, opts: AstroClientOptions = {}) {
-  const gateway = fakeGateway(scheduler, gw);
-  let seq = 0;
-  const client = createAstroClient({
-    url: 'ws://127.0.0.1:1',
-    token: 'secret-token-1',
-    scheduler,
-    random: () => 1,
-    nonce: () => `n${++seq}`,
-    backoff: { jitter: false },
-    openSocket: gateway.openSocket,
-    ...opts,
-  });
-  return { gateway, client };
-}
+const setup = clientOnFakeGateway;
 
 type Sent = Pick<FakeLink, 'sent'>;
 const commandsOf = (link: Sent, type: 'subscribe' | 'unsubscribe') =>

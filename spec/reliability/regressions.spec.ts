@@ -5,27 +5,16 @@
 import { TestScheduler } from 'rxjs/testing';
 import { Subscription } from 'rxjs';
 import * as E from 'fp-ts/Either';
-import { createAstroClient } from '../../lib/client/createAstroClient';
 import type { AstroClientOptions, ClientMetrics, Gap } from '../../lib/client/types';
 import type { AstroError } from '../../lib/errors/astroError';
 import { decodeFrame } from '../../lib/protocol/decode';
-import { FakeGatewayOptions, FakeLink, fakeGateway } from '../helpers/fakeGateway';
+import type { FakeGatewayOptions, FakeLink } from '../helpers/fakeGateway';
 import { runScenario } from './helpers/chaosScenario';
 import { createTestScheduler } from '../helpers/testScheduler';
+import { clientOnFakeGateway } from '../helpers/clientOnFakeGateway';
 
 function setup(scheduler: TestScheduler, gw: FakeGatewayOptions = {}, opts: AstroClientOptions = {}) {
-  const gateway = fakeGateway(scheduler, gw);
-  let seq = 0;
-  const client = createAstroClient({
-    url: 'ws://127.0.0.1:1',
-    token: 'secret-token-1',
-    scheduler,
-    random: () => 1,
-    nonce: () => `n${++seq}`,
-    backoff: { jitter: false },
-    openSocket: gateway.openSocket,
-    ...opts,
-  });
+  const { gateway, client } = clientOnFakeGateway(scheduler, gw, opts);
   let metrics: ClientMetrics | undefined;
   client.metrics$.subscribe((m) => (metrics = m));
   return { gateway, client, metrics: () => metrics as ClientMetrics };

@@ -13,23 +13,13 @@ import { subscribeCommand } from '../../lib/protocol/commands';
 import { startEmulator, type Emulator } from '../../lib/testing';
 import { FakeGatewayOptions, fakeGateway } from '../helpers/fakeGateway';
 import { createTestScheduler } from '../helpers/testScheduler';
+import { clientOnFakeGateway } from '../helpers/clientOnFakeGateway';
 import { waitUntil } from '../testing/rawClient';
 
 const at = (scheduler: TestScheduler, ms: number, work: () => void) => scheduler.schedule(work, ms);
 
 function onFake(scheduler: TestScheduler, gw: FakeGatewayOptions = {}, opts: AstroClientOptions = {}) {
-  const gateway = fakeGateway(scheduler, gw);
-  let seq = 0;
-  const client = createAstroClient({
-    url: 'ws://127.0.0.1:1',
-    token: 'secret-token-1',
-    scheduler,
-    random: () => 1,
-    nonce: () => `n${++seq}`,
-    backoff: { jitter: false },
-    openSocket: gateway.openSocket,
-    ...opts,
-  });
+  const { gateway, client } = clientOnFakeGateway(scheduler, gw, opts);
   let metrics: ClientMetrics | undefined;
   client.metrics$.subscribe((m) => (metrics = m));
   const warnings: AstroError[] = [];

@@ -10,19 +10,10 @@ import {
   type GeneratedActivity,
 } from '../../lib/testing';
 import { fixture } from '../helpers/fixtures';
+import { seededRandom } from '../../lib/testing/seededRandom';
 import { closeAllClients, connectWelcomed, sleep, subscribe } from './rawClient';
 
-/** A small seeded PRNG (mulberry32), so the generated payloads are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seeded = seededRandom;
 
 const NOW = Date.parse('2026-03-19T12:00:00.000Z');
 
