@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['spec/**', 'bench/**', 'scripts/**', 'lib/cli/**', 'lib/demo/**', 'examples/**'],
+    files: ['spec/**', 'bench/**', 'scripts/**', 'lib/cli/**', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
 );

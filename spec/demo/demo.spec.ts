@@ -6,9 +6,9 @@ import { JWT_LIKE, childEnv, killChildren, runTsx, within } from '../cli/childPr
 
 afterEach(killChildren);
 
-describe('the demo (lib/demo/main.ts)', () => {
+describe('the demo (lib/cli/demo/main.ts)', () => {
   it('prints live events, follows the gateway drain without losing an event, and exits 0', async () => {
-    const demo = runTsx('lib/demo/main.ts', ['--seconds', '14', '--drain-after', '4'], childEnv());
+    const demo = runTsx('lib/cli/demo/main.ts', ['--seconds', '14', '--drain-after', '4'], childEnv());
     const code = await within(demo.exited, 35_000, 'the demo');
     const out = demo.stdout();
     const context = `stdout:\n${out}\nstderr:\n${demo.stderr()}`;
@@ -49,10 +49,10 @@ describe('the demo (lib/demo/main.ts)', () => {
   }, 45_000);
 
   it('--help prints the usage; a bad flag is a usage error (64)', async () => {
-    const help = runTsx('lib/demo/main.ts', ['--help']);
+    const help = runTsx('lib/cli/demo/main.ts', ['--help']);
     expect(await within(help.exited, 15_000, 'demo --help')).toBe(0);
     expect(help.stdout()).toMatch(/--drain-after S/);
-    const bad = runTsx('lib/demo/main.ts', ['--seconds', 'soon']);
+    const bad = runTsx('lib/cli/demo/main.ts', ['--seconds', 'soon']);
     expect(await within(bad.exited, 15_000, 'demo --seconds soon')).toBe(64);
     expect(bad.stderr()).toMatch(/--seconds must be a positive number/);
   }, 30_000);

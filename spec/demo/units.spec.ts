@@ -1,5 +1,5 @@
-import { parseDemoArgs } from '../../lib/demo/args';
-import { DeliveryLedger, describeReport, isClean, listSeqs } from '../../lib/demo/ledger';
+import { parseDemoArgs } from '../../lib/cli/demo/args';
+import { DeliveryLedger, describeReport, isClean, listSeqs } from '../../lib/cli/demo/ledger';
 
 describe('parseDemoArgs', () => {
   it('defaults: run until Ctrl-C, drain after 10 s, an activity every ~700 ms', () => {

@@ -7,15 +7,15 @@
  * No token is ever printed.
  */
 import { Subscription } from 'rxjs';
-import { createAstroClient, DEFAULT_URL } from '../client/createAstroClient';
-import type { AstroClient, TopicMessage } from '../client/types';
-import { AstroError } from '../errors/astroError';
-import { redact } from '../errors/redact';
-import { normalizeTokenType } from '../protocol/tokenType';
-import type { TopicName } from '../protocol/topics';
-import { randomActivity, randomSessionUpdate, startEmulator, type Emulator } from '../testing';
-import { clock, duration, formatEvent, paint, useColor } from '../cli/format';
-import { describeSubscribeFailure } from '../cli/tail';
+import { createAstroClient, DEFAULT_URL } from '../../client/createAstroClient';
+import type { AstroClient, TopicMessage } from '../../client/types';
+import { AstroError } from '../../errors/astroError';
+import { redact } from '../../errors/redact';
+import { normalizeTokenType } from '../../protocol/tokenType';
+import type { TopicName } from '../../protocol/topics';
+import { randomActivity, randomSessionUpdate, startEmulator, type Emulator } from '../../testing';
+import { clock, duration, formatEvent, paint, useColor } from '../format';
+import { describeSubscribeFailure } from '../tail';
 import { DEMO_USAGE, parseDemoArgs, type DemoOptions } from './args';
 import { DeliveryLedger, describeReport, isClean } from './ledger';
 

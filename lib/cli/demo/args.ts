@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { argsErrorMessage } from '../cli/args';
+import { argsErrorMessage } from '../args';
 
 /** Options of the demo (`npm start -- [flags]`). */
 export interface DemoOptions {
@@ -13,7 +13,7 @@ export interface DemoOptions {
 
 export type DemoArgs = { readonly kind: 'ok'; readonly options: DemoOptions } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
 
-export const DEMO_USAGE = `Usage: npm start -- [options]      (or: npx tsx lib/demo/main.ts [options])
+export const DEMO_USAGE = `Usage: npm start -- [options]      (or: npx tsx lib/cli/demo/main.ts [options])
 
 The astro-rx demo: an offline Astro gateway emulator, a client subscribed to a
 channel's activities and session updates, live events, and a graceful gateway
