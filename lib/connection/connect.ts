@@ -234,9 +234,11 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
               return transmit(o.entry);
             case 'cancelled':
               enqueuedAt.delete(o.entry.id);
+              forget(o.entry.id);
               return out.next({ type: 'cancelled', id: o.entry.id, reason: o.reason, ...(o.duplicateOf !== undefined ? { duplicateOf: o.duplicateOf } : {}) });
             case 'rejected':
               enqueuedAt.delete(o.entry.id);
+              forget(o.entry.id);
               return out.next({ type: 'result', id: o.entry.id, error: o.error });
           }
         };
