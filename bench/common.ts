@@ -71,6 +71,20 @@ export function messageFrames(count: number, room = ROOM, seed = 42): string[] {
 
 // processes
 
+/** Calls `onLine` with each complete line a child writes to `stream`. */
+export function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffer = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      onLine(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+    }
+  });
+}
+
 export interface RunOptions {
   readonly args?: readonly string[];
   readonly nodeArgs?: readonly string[];
@@ -90,17 +104,9 @@ export function runChild<T>(file: string, options: RunOptions = {}): Promise<T> 
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let result: T | undefined;
-    let buffer = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line.startsWith(RESULT_MARK)) result = JSON.parse(line.slice(RESULT_MARK.length)) as T;
-        else options.onLine?.(line);
-      }
+    onLines(child.stdout, (line) => {
+      if (line.startsWith(RESULT_MARK)) result = JSON.parse(line.slice(RESULT_MARK.length)) as T;
+      else options.onLine?.(line);
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import * as path from 'node:path';
-import { ROOT, log, median, min, max, rotate, runChild, sig } from '../common';
+import { ROOT, log, median, min, max, onLines, rotate, runChild, sig } from '../common';
 
 export const VARIANTS = ['raw', 'rxjs', 'astro', 'astro-validate'] as const;
 export type Variant = (typeof VARIANTS)[number];
@@ -71,21 +71,13 @@ function startServer(): Promise<{ child: ChildProcessByStdio<Writable, Readable,
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/throughput/server.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines: ServerLine[] = [];
-    let buffer = '';
     let started = false;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line.startsWith('PORT ')) {
-          const [, port, bytes] = line.split(' ');
-          started = true;
-          resolve({ child, port: Number(port), meanFrameBytes: Number(bytes), lines });
-        } else if (line.startsWith('{')) lines.push(JSON.parse(line) as ServerLine);
-      }
+    onLines(child.stdout, (line) => {
+      if (line.startsWith('PORT ')) {
+        const [, port, bytes] = line.split(' ');
+        started = true;
+        resolve({ child, port: Number(port), meanFrameBytes: Number(bytes), lines });
+      } else if (line.startsWith('{')) lines.push(JSON.parse(line) as ServerLine);
     });
     child.on('error', reject);
     child.on('exit', (code) => {

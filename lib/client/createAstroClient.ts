@@ -330,7 +330,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   const onEvent = (e: ConnectionEvent) => {
     switch (e.type) {
       case 'frame':
-        if (e.frame.type === 'message') route(e.frame);
+        // messages arrive through onMessageFrame; these are the other frames
         if (frames.observed) frames.next(e.frame);
         return;
       case 'connecting':
