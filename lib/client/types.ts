@@ -47,9 +47,15 @@ export interface AstroClientOptions {
   readonly validatePayloads?: boolean;
   /** Frames larger than this are reported and dropped. @defaultValue 1 MiB */
   readonly maxFrameBytes?: number;
-  /** The most commands that may wait in the queue; more are rejected with `queue_full`. @defaultValue 10000 */
-  readonly maxQueuedCommands?: number;
-  /** How often a subscribe failing with a retryable code is tried again before its topic errors. @defaultValue 5 */
+  /** How long to send no command after the gateway answered `rate_limit_exceeded`. @defaultValue 1000 */
+  readonly rateLimitPauseMs?: number;
+  /**
+   * The least delay before reconnecting after a failure whose cause the transport cannot
+   * see: a browser sees a refused upgrade (HTTP 429) only as close 1006.
+   * @defaultValue 2000 where the transport cannot see HTTP statuses (browsers, a custom `WebSocketCtor`), else 0
+   */
+  readonly reconnectFloorMs?: number;
+  /** How often a subscribe failing with a retryable code (or unanswered) is tried again before its topic errors. @defaultValue 5 */
   readonly subscribeRetries?: number;
   /** Allow `ws://` to a host that is not loopback. @defaultValue false */
   readonly allowInsecure?: boolean;
@@ -75,6 +81,14 @@ export interface TopicOptions {
   /** A token for this topic only. @defaultValue the client's `token` */
   readonly token?: string;
   readonly tokenType?: TokenType | 'oauth';
+  /** `events()` only: how many events may wait while the loop body is busy. @defaultValue 1000 */
+  readonly bufferSize?: number;
+  /**
+   * `events()` only: what happens when more wait: `'error'` ends the loop with an
+   * `AstroError` (`buffer_overflow`); `'dropOldest'` drops the oldest and reports it on `warnings$`.
+   * @defaultValue 'error'
+   */
+  readonly overflow?: 'error' | 'dropOldest';
 }
 
 /**
@@ -148,7 +162,11 @@ export interface AstroClient {
    * survives reconnections.
    */
   topic<T extends TopicName>(topic: T, options?: TopicOptions): Observable<TopicMessage<T>>;
-  /** The same as {@link AstroClient.topic}, as an async iterable for `for await` (leaving the loop unsubscribes). */
+  /**
+   * The same as {@link AstroClient.topic}, as an async iterable for `for await`
+   * (leaving the loop unsubscribes). At most `bufferSize` events wait while the
+   * loop body is busy; see {@link TopicOptions.overflow}.
+   */
   events<T extends TopicName>(topic: T, options?: TopicOptions): AsyncIterable<TopicMessage<T>>;
   /** Every decoded frame (subscribing opens the connection, like a topic). */
   readonly frames$: Observable<ServerFrame>;
@@ -158,7 +176,7 @@ export interface AstroClient {
   readonly gaps$: Observable<Gap>;
   /** Counters (replays the current values). */
   readonly metrics$: Observable<ClientMetrics>;
-  /** Errors that ended nothing but are worth knowing (decode failures, payload mismatches), as AstroErrors. */
+  /** Errors that ended nothing but are worth knowing (decode failures, payload mismatches, events dropped by `events()`), as AstroErrors. */
   readonly warnings$: Observable<AstroError>;
   /** Closes the socket, errors nothing, completes every stream. */
   close(): void;

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../protocol/errorCode';
-import { isRetryableErrorCode } from '../protocol/errorCode';
+import { isRetryable } from '../policies/isRetryable';
 import type { DecodeFailure } from '../protocol/decodeFailure';
 
 /**
@@ -16,6 +16,8 @@ import type { DecodeFailure } from '../protocol/decodeFailure';
  * - `insecure_url`: a `ws://` URL to a non-loopback host without `allowInsecure`.
  * - `invalid_argument`: an option or argument is out of range.
  * - `transport`: the socket failed (network error, abnormal close).
+ * - `buffer_overflow`: a `for await` loop fell more than `bufferSize` events
+ *   behind (see `eachEvent`); the iteration ended.
  *
  * @category Errors
  */
@@ -29,7 +31,8 @@ export type ClientErrorCode =
   | 'heartbeat_timeout'
   | 'insecure_url'
   | 'invalid_argument'
-  | 'transport';
+  | 'transport'
+  | 'buffer_overflow';
 
 /** Every code an {@link AstroError} can carry. @category Errors */
 export type AstroErrorCode = ErrorCode | ClientErrorCode;
@@ -52,13 +55,6 @@ export interface AstroErrorDetails {
   readonly cause?: unknown;
 }
 
-const CLIENT_RETRYABLE: ReadonlySet<string> = new Set<ClientErrorCode>([
-  'timeout',
-  'upgrade_refused',
-  'reconnect_rejected',
-  'heartbeat_timeout',
-  'transport',
-]);
 
 /**
  * The one error type astro-rx emits. `code` says what happened (a gateway
@@ -90,7 +86,7 @@ export class AstroError extends Error {
 
   /** Whether the operation may succeed if attempted again later. */
   get retryable(): boolean {
-    return CLIENT_RETRYABLE.has(this.code) || isRetryableErrorCode(this.code);
+    return isRetryable(this);
   }
 }
 

@@ -4,10 +4,12 @@ import { FRAME_CODECS, MessageFrame, ServerFrame, ServerFrameType } from './fram
 import {
   DecodeFailure,
   binaryFrame,
+  frameTooDeep,
   frameTooLarge,
   invalidFrame,
   invalidJson,
   payloadMismatch,
+  uncheckableFrame,
   unknownFrameType,
 } from './decodeFailure';
 import { TOPICS, isKnownTopic } from './topics';
@@ -28,16 +30,30 @@ export interface DecodeConfig {
    * @defaultValue false
    */
   readonly validatePayloads?: boolean;
+  /**
+   * Frames nested deeper than this (the frame object is level 1, its `data`
+   * level 2) are not checked against any codec (a `FrameTooDeep` failure). No
+   * frame of the protocol comes close; the limit keeps a hostile frame from
+   * overflowing the stack of whatever walks it later.
+   * @defaultValue 64
+   */
+  readonly maxDepth?: number;
 }
 
 /** @category Protocol */
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
+/** @category Protocol */
+export const DEFAULT_MAX_DEPTH = 64;
+
 const isFrameType = (type: string): type is ServerFrameType => Object.prototype.hasOwnProperty.call(FRAME_CODECS, type);
 
 /**
  * Decodes one raw WebSocket frame into a typed {@link ServerFrame}. Pure and
- * total: it never throws; every problem is a {@link DecodeFailure} on the left.
+ * total: it never throws, whatever the frame (nested 100 000 levels deep, an
+ * array of 100 000 items where a string belongs, `__proto__` keys, a 1 MB
+ * string); every problem is a {@link DecodeFailure} on the left, whose text is
+ * at most {@link MAX_FAILURE_TEXT} characters.
  *
  * Liberal in what it accepts: unknown fields are kept, `id`/`ts` may be absent,
  * `type` is compared case-insensitively (an old revision of the docs wrote
@@ -62,22 +78,38 @@ export function decodeFrame(raw: RawFrame, config: DecodeConfig = {}): E.Either<
   try {
     value = JSON.parse(raw);
   } catch (e) {
-    return E.left(invalidJson(raw, e instanceof Error ? e.message : String(e)));
+    return E.left(invalidJson(raw, e instanceof Error ? e.message : 'unreadable JSON'));
   }
-  const frame = decodeFrameValue(value);
-  if (config.validatePayloads && E.isRight(frame) && frame.right.type === 'message') {
-    return decodePayload(frame.right);
+  try {
+    const frame = decodeChecked(value, config.maxDepth ?? DEFAULT_MAX_DEPTH);
+    if (config.validatePayloads && E.isRight(frame) && frame.right.type === 'message') {
+      return decodePayload(frame.right);
+    }
+    return frame;
+  } catch (e) {
+    // unreachable for parsed JSON (its depth is checked first); the decoder stays total regardless
+    return E.left(uncheckableFrame(value, e));
   }
-  return frame;
 }
 
 /**
  * Decodes an already parsed JSON value into a {@link ServerFrame} (the second
- * half of {@link decodeFrame}).
+ * half of {@link decodeFrame}), with the same depth limit. Total as well: a
+ * value that throws when read is an `InvalidFrame`.
  *
  * @category Protocol
  */
-export function decodeFrameValue(value: unknown): E.Either<DecodeFailure, ServerFrame> {
+export function decodeFrameValue(value: unknown, config: Pick<DecodeConfig, 'maxDepth'> = {}): E.Either<DecodeFailure, ServerFrame> {
+  try {
+    return decodeChecked(value, config.maxDepth ?? DEFAULT_MAX_DEPTH);
+  } catch (e) {
+    return E.left(uncheckableFrame(value, e));
+  }
+}
+
+function decodeChecked(value: unknown, maxDepth: number): E.Either<DecodeFailure, ServerFrame> {
+  // before anything walks or prints the value
+  if (deeperThan(value, maxDepth)) return E.left(frameTooDeep(maxDepth));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return E.left(unknownFrameType(value, undefined));
   }
@@ -127,8 +159,46 @@ export function decodePayload(frame: MessageFrame): E.Either<DecodeFailure, Mess
 
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
 
+/** The `data` of a message: a JSON object (as `MessageFrame` checks it). */
+const isJsonObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function isPlainMessage(r: Record<string, unknown>): boolean {
-  return typeof r['topic'] === 'string' && 'data' in r && optionalString(r['room']) && optionalString(r['id']) && optionalString(r['ts']);
+  return typeof r['topic'] === 'string' && isJsonObject(r['data']) && optionalString(r['room']) && optionalString(r['id']) && optionalString(r['ts']);
+}
+
+/**
+ * Whether `value` nests objects and arrays more than `limit` levels deep (the
+ * value itself is level 1). Iterative, so any depth is safe to ask about, and
+ * it stops at the first container past the limit (so a cycle is "too deep").
+ */
+function deeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit < 1) return true;
+  const stack: object[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const node = stack.pop() as object;
+    const depth = (depths.pop() as number) + 1;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const child: unknown = node[i];
+        if (typeof child !== 'object' || child === null) continue;
+        if (depth > limit) return true;
+        stack.push(child);
+        depths.push(depth);
+      }
+    } else {
+      const record = node as Record<string, unknown>;
+      for (const key in record) {
+        const child = record[key];
+        if (typeof child !== 'object' || child === null) continue;
+        if (depth > limit) return true;
+        stack.push(child);
+        depths.push(depth);
+      }
+    }
+  }
+  return false;
 }
 
 function byteLengthOf(raw: Exclude<RawFrame, string>): number {

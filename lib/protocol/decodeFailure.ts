@@ -1,5 +1,4 @@
-import * as t from 'io-ts';
-import { PathReporter } from 'io-ts/PathReporter';
+import type * as t from 'io-ts';
 import type { MessageFrame } from './frames';
 
 /** A text frame that is not JSON. @category Protocol */
@@ -7,6 +6,7 @@ export interface InvalidJson {
   readonly _tag: 'InvalidJson';
   /** The start of the frame (at most 200 characters), for logs. */
   readonly excerpt: string;
+  /** The parser's message (at most 200 characters). */
   readonly message: string;
 }
 
@@ -23,12 +23,29 @@ export interface FrameTooLarge {
   readonly limit: number;
 }
 
+/**
+ * JSON nested deeper than the configured limit (`maxDepth`, 64 by default). It
+ * was not checked against any codec: no frame of the protocol is that deep, and
+ * walking (or printing) it could overflow the stack.
+ *
+ * @category Protocol
+ */
+export interface FrameTooDeep {
+  readonly _tag: 'FrameTooDeep';
+  /** The depth limit it exceeded (the frame object itself is level 1). */
+  readonly limit: number;
+}
+
 /** JSON that is not a frame of the documented shape. @category Protocol */
 export interface InvalidFrame {
   readonly _tag: 'InvalidFrame';
   readonly value: unknown;
   readonly errors: t.Errors;
-  /** io-ts PathReporter lines, e.g. `Invalid value undefined supplied to : WelcomeFrame/0: …/data: …`. */
+  /**
+   * io-ts PathReporter lines, e.g. `Invalid value undefined supplied to : WelcomeFrame/0: …/data: …`,
+   * bounded: values are shortened, long lines cut in the middle, and the lines
+   * together hold at most {@link MAX_FAILURE_TEXT} characters.
+   */
   readonly report: readonly string[];
 }
 
@@ -47,6 +64,7 @@ export interface PayloadMismatch {
   readonly _tag: 'PayloadMismatch';
   readonly frame: MessageFrame;
   readonly errors: t.Errors;
+  /** Bounded io-ts PathReporter lines, as in {@link InvalidFrame}. */
   readonly report: readonly string[];
 }
 
@@ -56,27 +74,53 @@ export interface PayloadMismatch {
  *
  * @category Protocol
  */
-export type DecodeFailure = InvalidJson | BinaryFrame | FrameTooLarge | InvalidFrame | UnknownFrameType | PayloadMismatch;
+export type DecodeFailure = InvalidJson | BinaryFrame | FrameTooLarge | FrameTooDeep | InvalidFrame | UnknownFrameType | PayloadMismatch;
+
+/**
+ * The most characters the text of a failure holds: its {@link describeDecodeFailure}
+ * line, and its `report` lines together. Whatever a frame carries (a 1 MB string,
+ * an array of 100 000 items), a failure stays fit for a log line.
+ *
+ * @category Protocol
+ */
+export const MAX_FAILURE_TEXT = 1024;
 
 // constructors
 
 /** @category Protocol */
 export const invalidJson = (raw: string, message: string): InvalidJson => ({
   _tag: 'InvalidJson',
-  excerpt: raw.length > 200 ? `${raw.slice(0, 200)}…` : raw,
-  message,
+  excerpt: truncate(raw, 200),
+  message: truncate(message, 200),
 });
 /** @category Protocol */
 export const binaryFrame = (byteLength: number): BinaryFrame => ({ _tag: 'BinaryFrame', byteLength });
 /** @category Protocol */
 export const frameTooLarge = (byteLength: number, limit: number): FrameTooLarge => ({ _tag: 'FrameTooLarge', byteLength, limit });
 /** @category Protocol */
+export const frameTooDeep = (limit: number): FrameTooDeep => ({ _tag: 'FrameTooDeep', limit });
+/** @category Protocol */
 export const invalidFrame = (value: unknown, errors: t.Errors): InvalidFrame => ({
   _tag: 'InvalidFrame',
   value,
   errors,
-  report: PathReporter.report(t.failures(errors)),
+  report: reportErrors(errors),
 });
+/**
+ * The failure of a value the decoder could not even inspect (reading it threw):
+ * an `InvalidFrame` with no io-ts errors and one report line naming the cause.
+ *
+ * @internal
+ */
+export const uncheckableFrame = (value: unknown, cause: unknown): InvalidFrame => {
+  let why: string;
+  try {
+    why = cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause;
+  } catch {
+    why = 'error';
+  }
+  return { _tag: 'InvalidFrame', value, errors: [], report: [truncate(`the frame could not be checked (${why})`, MAX_LINE)] };
+};
 /** @category Protocol */
 export const unknownFrameType = (value: unknown, type: unknown): UnknownFrameType => ({ _tag: 'UnknownFrameType', type, value });
 /** @category Protocol */
@@ -84,7 +128,7 @@ export const payloadMismatch = (frame: MessageFrame, errors: t.Errors): PayloadM
   _tag: 'PayloadMismatch',
   frame,
   errors,
-  report: PathReporter.report(t.failures(errors)),
+  report: reportErrors(errors),
 });
 
 // destructors
@@ -99,6 +143,7 @@ export const payloadMismatch = (frame: MessageFrame, errors: t.Errors): PayloadM
  *   InvalidJson: (f) => `not JSON: ${f.message}`,
  *   BinaryFrame: (f) => `binary (${f.byteLength} bytes)`,
  *   FrameTooLarge: (f) => `too large (${f.byteLength} > ${f.limit})`,
+ *   FrameTooDeep: (f) => `nested deeper than ${f.limit}`,
  *   InvalidFrame: (f) => f.report.join('; '),
  *   UnknownFrameType: (f) => `unknown type ${String(f.type)}`,
  *   PayloadMismatch: (f) => `bad ${f.frame.topic} payload`,
@@ -112,6 +157,7 @@ export function matchDecodeFailure<R>(handlers: { readonly [K in DecodeFailure['
       case 'InvalidJson': return handlers.InvalidJson(failure);
       case 'BinaryFrame': return handlers.BinaryFrame(failure);
       case 'FrameTooLarge': return handlers.FrameTooLarge(failure);
+      case 'FrameTooDeep': return handlers.FrameTooDeep(failure);
       case 'InvalidFrame': return handlers.InvalidFrame(failure);
       case 'UnknownFrameType': return handlers.UnknownFrameType(failure);
       case 'PayloadMismatch': return handlers.PayloadMismatch(failure);
@@ -120,15 +166,23 @@ export function matchDecodeFailure<R>(handlers: { readonly [K in DecodeFailure['
   };
 }
 
-/** A one-line description of a failure, safe for logs (no frame contents beyond a short excerpt). @category Protocol */
-export const describeDecodeFailure: (failure: DecodeFailure) => string = matchDecodeFailure({
-  InvalidJson: (f) => `frame is not JSON (${f.message})`,
+const describeBounded = matchDecodeFailure<string>({
+  InvalidJson: (f) => `frame is not JSON (${truncate(f.message, 200)})`,
   BinaryFrame: (f) => `binary frame of ${f.byteLength} bytes ignored (the gateway speaks text)`,
   FrameTooLarge: (f) => `frame of ${f.byteLength} bytes exceeds maxFrameBytes ${f.limit}`,
+  FrameTooDeep: (f) => `frame nested deeper than ${f.limit} levels ignored (maxDepth)`,
   InvalidFrame: (f) => `frame does not match the protocol: ${f.report[0] ?? 'invalid'}`,
-  UnknownFrameType: (f) => `frame of unknown type ${JSON.stringify(f.type) ?? String(f.type)} ignored`,
-  PayloadMismatch: (f) => `payload of ${f.frame.topic} does not match its documented shape: ${f.report[0] ?? 'invalid'}`,
+  UnknownFrameType: (f) => `frame of unknown type ${preview(f.type)} ignored`,
+  PayloadMismatch: (f) => `payload of ${truncate(String(f.frame.topic), 200)} does not match its documented shape: ${f.report[0] ?? 'invalid'}`,
 });
+
+/**
+ * A one-line description of a failure, safe for logs (no frame contents beyond
+ * a short excerpt), and at most {@link MAX_FAILURE_TEXT} characters long.
+ *
+ * @category Protocol
+ */
+export const describeDecodeFailure = (failure: DecodeFailure): string => truncateMiddle(describeBounded(failure), MAX_FAILURE_TEXT);
 
 /**
  * A copy of a failure that is safe to hand out (in an error, a log line or a
@@ -143,14 +197,15 @@ export function scrubDecodeFailure(failure: DecodeFailure, scrub: (text: string)
       return { ...failure, excerpt: scrub(failure.excerpt), message: scrub(failure.message) };
     case 'BinaryFrame':
     case 'FrameTooLarge':
+    case 'FrameTooDeep':
       return failure;
     case 'InvalidFrame':
       return { _tag: 'InvalidFrame', value: undefined, errors: [], report: failure.report.map(scrub) };
     case 'UnknownFrameType':
-      return { _tag: 'UnknownFrameType', type: typeof failure.type === 'string' ? scrub(failure.type) : typeof failure.type, value: undefined };
+      return { _tag: 'UnknownFrameType', type: typeof failure.type === 'string' ? scrub(truncate(failure.type, 200)) : typeof failure.type, value: undefined };
     case 'PayloadMismatch': {
       const { data: _data, ...envelope } = failure.frame;
-      return { _tag: 'PayloadMismatch', frame: { ...envelope, data: undefined }, errors: [], report: failure.report.map(scrub) };
+      return { _tag: 'PayloadMismatch', frame: { ...envelope, data: {} }, errors: [], report: failure.report.map(scrub) };
     }
     default:
       return assertNever(failure);
@@ -158,5 +213,137 @@ export function scrubDecodeFailure(failure: DecodeFailure, scrub: (text: string)
 }
 
 function assertNever(x: never): never {
-  throw new TypeError(`unexpected decode failure ${JSON.stringify(x)}`);
+  throw new TypeError(`unexpected decode failure ${preview(x)}`);
+}
+
+// bounded text
+
+/** Most lines of a report; the rest are counted in a last line. */
+const MAX_REPORT_LINES = 8;
+/** Longest report line; longer ones lose their middle (the end of a path names the field). */
+const MAX_LINE = 400;
+/** Longest printed value (a string, an array, an object) in a report line. */
+const MAX_VALUE = 80;
+/** Longest printed codec name in a path. */
+const MAX_TYPE_NAME = 100;
+/** Containers printed inside a value before `[…]`/`{…}`. */
+const MAX_VALUE_DEPTH = 3;
+
+/** `text`, cut to `max` characters (an ellipsis ends a cut text). */
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `text`, cut to `max` characters by removing its middle. */
+function truncateMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor((max - 1) / 3);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+
+/**
+ * A short JSON-like rendering of any value, at most `max` characters: strings
+ * and containers are cut, nesting below a few levels is elided. It never
+ * throws and never recurses deeper than {@link MAX_VALUE_DEPTH}, whatever the value.
+ */
+function preview(value: unknown, max: number = MAX_VALUE): string {
+  const out = { text: '' };
+  try {
+    write(value, 0, out, max);
+  } catch {
+    out.text += '<unprintable>';
+  }
+  return truncate(out.text, max);
+}
+
+function write(v: unknown, depth: number, out: { text: string }, max: number): void {
+  if (out.text.length > max) return;
+  switch (typeof v) {
+    case 'string':
+      out.text += JSON.stringify(v.length > max ? v.slice(0, max + 1) : v);
+      return;
+    case 'number':
+      out.text += Number.isFinite(v) ? JSON.stringify(v) : String(v);
+      return;
+    case 'bigint':
+      out.text += `${v}n`;
+      return;
+    case 'boolean':
+    case 'undefined':
+      out.text += String(v);
+      return;
+    case 'symbol':
+      out.text += 'Symbol()';
+      return;
+    case 'function':
+      out.text += '<function>';
+      return;
+    default:
+      break;
+  }
+  if (v === null) {
+    out.text += 'null';
+    return;
+  }
+  const array = Array.isArray(v);
+  if (depth >= MAX_VALUE_DEPTH) {
+    out.text += array ? '[…]' : '{…}';
+    return;
+  }
+  if (array) {
+    out.text += '[';
+    for (let i = 0; i < v.length && out.text.length <= max; i++) {
+      if (i > 0) out.text += ',';
+      write(v[i], depth + 1, out, max);
+    }
+    out.text += ']';
+    return;
+  }
+  out.text += '{';
+  let first = true;
+  const record = v as Record<string, unknown>;
+  for (const key in record) {
+    if (out.text.length > max) break;
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    if (!first) out.text += ',';
+    first = false;
+    out.text += `${JSON.stringify(key.length > max ? key.slice(0, max + 1) : key)}:`;
+    write(record[key], depth + 1, out, max);
+  }
+  out.text += '}';
+}
+
+/**
+ * io-ts `PathReporter` lines for `errors`, bounded: each value is a
+ * {@link preview}, each line at most {@link MAX_LINE} characters, at most
+ * {@link MAX_REPORT_LINES} lines and {@link MAX_FAILURE_TEXT} characters in all
+ * (joined with newlines). Never throws.
+ */
+function reportErrors(errors: t.Errors): string[] {
+  const lines: string[] = [];
+  let used = 0;
+  for (let i = 0; i < errors.length; i++) {
+    const rest = errors.length - i;
+    let line: string;
+    try {
+      line = truncateMiddle(errorLine(errors[i] as t.ValidationError), MAX_LINE);
+    } catch {
+      line = 'Invalid value (unprintable)';
+    }
+    // leave room for the line that counts the errors not shown
+    const room = MAX_FAILURE_TEXT - used - (lines.length > 0 ? 1 : 0) - (rest > 1 ? 40 : 0);
+    if (lines.length >= MAX_REPORT_LINES || line.length > room) {
+      lines.push(`… and ${rest} more ${rest === 1 ? 'error' : 'errors'}`);
+      return lines;
+    }
+    lines.push(line);
+    used += line.length + (lines.length > 1 ? 1 : 0);
+  }
+  return lines;
+}
+
+function errorLine(e: t.ValidationError): string {
+  if (e.message !== undefined) return e.message;
+  const path = e.context.map(({ key, type }) => `${key}: ${truncate(type.name, MAX_TYPE_NAME)}`).join('/');
+  return `Invalid value ${preview(e.value)} supplied to ${path}`;
 }

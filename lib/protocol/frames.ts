@@ -44,23 +44,33 @@ export const ResponseFrame = t.intersection(
 /** @category Protocol */
 export interface ResponseFrame extends t.TypeOf<typeof ResponseFrame> {}
 
-/** Any value but `undefined`: a field that must be present, whatever its type. */
-const Present = new t.Type<unknown, unknown, unknown>(
-  'Present',
-  (u): u is unknown => u !== undefined,
-  (u, c) => (u === undefined ? t.failure(u, c, 'a message must carry data') : t.success(u)),
+/** What the `data` of a `message` is: a JSON object (never `null`, an array or a primitive). */
+const isJsonObject = (u: unknown): u is { readonly [key: string]: unknown } => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+const kindOf = (u: unknown): string => (u === null ? 'null' : Array.isArray(u) ? 'an array' : `a ${typeof u}`);
+
+/** A JSON object; a message without one is refused with a message that says what came instead. */
+const MessageData = new t.Type<{ readonly [key: string]: unknown }, { readonly [key: string]: unknown }, unknown>(
+  'MessageData',
+  isJsonObject,
+  (u, c) =>
+    isJsonObject(u)
+      ? t.success(u)
+      : t.failure(u, c, u === undefined ? 'a message must carry data' : `a message's data must be a JSON object, not ${kindOf(u)}`),
   t.identity,
 );
 
 /**
  * `message`: an event published to a topic. `room` is often missing in the
- * documentation's examples, so it is optional; `data` is checked against the
- * topic's payload codec separately (see {@link decodePayload}).
+ * documentation's examples, so it is optional; `data` is always a JSON object (a
+ * frame whose `data` is `null`, an array or a primitive does not decode); its
+ * shape is checked against the topic's payload codec separately (see
+ * {@link decodePayload}).
  *
  * @category Protocol
  */
 export const MessageFrame = t.intersection(
-  [t.type({ type: t.literal('message'), topic: t.string, data: Present }), t.partial({ room: t.string }), Envelope],
+  [t.type({ type: t.literal('message'), topic: t.string, data: MessageData }), t.partial({ room: t.string }), Envelope],
   'MessageFrame',
 );
 /** @category Protocol */

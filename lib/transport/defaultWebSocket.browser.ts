@@ -6,3 +6,6 @@ export function defaultWebSocketCtor(): WebSocketCtor {
   if (!global) throw new TypeError('astro-rx: no WebSocket implementation found; pass the WebSocketCtor option');
   return global;
 }
+
+/** Browsers never see the HTTP status of a refused upgrade (a 429 is close 1006). @internal */
+export const SEES_UPGRADE_STATUS = false;

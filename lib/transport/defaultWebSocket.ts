@@ -18,3 +18,6 @@ export function defaultWebSocketCtor(): WebSocketCtor {
   if (!global) throw new TypeError('astro-rx: no WebSocket implementation found; pass the WebSocketCtor option');
   return global;
 }
+
+/** Whether this transport sees the HTTP status of a refused upgrade (`ws` in Node does). @internal */
+export const SEES_UPGRADE_STATUS = typeof process !== 'undefined' && typeof process.versions?.node === 'string';

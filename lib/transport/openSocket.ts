@@ -3,9 +3,14 @@ import { AstroError } from '../errors/astroError';
 import { redact } from '../errors/redact';
 import type { RawFrame } from '../protocol/decode';
 import { frameTooLarge } from '../protocol/decodeFailure';
-import type { SocketEvent, WebSocketCtor, WebSocketLike } from './types';
+import type { OpenSocketOptions, SocketEvent, WebSocketCtor, WebSocketLike } from './types';
 
+const CONNECTING = 0;
 const OPEN = 1;
+const CLOSED = 3;
+
+/** How long the closing handshake may take after unsubscribing before the socket is terminated. */
+const DEFAULT_CLOSE_TIMEOUT_MS = 1000;
 
 /** Extra events of the `ws` package's WebSocket, which browsers hide. */
 interface NodeWebSocket extends WebSocketLike {
@@ -38,11 +43,17 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
  * socket; unsubscribing closes it with code 1000. Text frames are emitted as
  * strings, binary frames as their bytes (the decoder reports and ignores them).
  *
+ * Closing is prompt: a socket whose closing handshake has not finished
+ * `closeTimeoutMs` (1 s) after unsubscribing is terminated where the runtime
+ * allows it (`ws`), so a dead link does not keep a Node process alive for
+ * `ws`'s 30 s close timeout.
+ *
  * In Node (the `ws` package) it also reports what browsers hide: the HTTP
  * status and `Retry-After` of a refused upgrade, and ping frames.
  *
  * @param WebSocketCtor The WebSocket implementation.
- * @param maxFrameBytes With `ws`, frames over this size close the socket (1009) instead of being buffered.
+ * @param options {@link OpenSocketOptions}, or (as before) just `maxFrameBytes`: with `ws`, frames over this
+ *   size close the socket (1009) instead of being buffered.
  * @example Logging every socket event
  * ```ts
  * import { createAstroClient, openSocket } from 'astro-rx';
@@ -56,7 +67,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
  * ```
  * @category Transport
  */
-export function openSocket(WebSocketCtor: WebSocketCtor, maxFrameBytes?: number) {
+export function openSocket(WebSocketCtor: WebSocketCtor, options?: number | OpenSocketOptions) {
+  const { maxFrameBytes, closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS } = typeof options === 'number' ? { maxFrameBytes: options } : (options ?? {});
   return (url: string): Observable<SocketEvent> =>
     new Observable<SocketEvent>((subscriber) => {
       let ws: WebSocketLike;
@@ -145,13 +157,42 @@ export function openSocket(WebSocketCtor: WebSocketCtor, maxFrameBytes?: number)
           // keep one no-op error listener: a late socket error must not crash the process
         }
         try {
-          if (ws.readyState === OPEN || ws.readyState === 0) ws.close(1000);
+          if (ws.readyState === OPEN || ws.readyState === CONNECTING) ws.close(1000);
         } catch {
           // closing a socket that is still connecting can throw in some runtimes
-          (ws as NodeWebSocket).terminate?.();
+          terminate(ws);
         }
+        if (ws.readyState !== CLOSED) terminateUnlessClosed(ws, closeTimeoutMs);
       };
     });
+}
+
+/** `ws`'s `terminate()` (destroys the TCP socket at once), where the socket has one. Never throws. */
+function terminate(ws: WebSocketLike): void {
+  try {
+    (ws as NodeWebSocket).terminate?.();
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Terminates `ws` if it has not reached CLOSED within `timeoutMs`. The timer is
+ * cleared by the socket's `close` event, and unref'd: it never holds a process
+ * by itself (the socket does, until it closes).
+ */
+function terminateUnlessClosed(ws: WebSocketLike, timeoutMs: number): void {
+  if (!Number.isFinite(timeoutMs) || typeof (ws as NodeWebSocket).terminate !== 'function') return;
+  const onClosed = () => {
+    clearTimeout(timer);
+    ws.removeEventListener('close', onClosed);
+  };
+  const timer = setTimeout(() => {
+    ws.removeEventListener('close', onClosed);
+    if (ws.readyState !== CLOSED) terminate(ws);
+  }, Math.max(0, timeoutMs));
+  (timer as { unref?: () => void }).unref?.();
+  ws.addEventListener('close', onClosed);
 }
 
 function isWsPackage(ctor: WebSocketCtor): boolean {

@@ -19,6 +19,21 @@ export interface WebSocketLike {
   removeEventListener(type: string, listener: (event: never) => void): void;
 }
 
+/** Options of {@link openSocket}. @category Transport */
+export interface OpenSocketOptions {
+  /** With `ws`, frames over this size (plus 1 KiB) close the socket (1009) instead of being buffered. */
+  readonly maxFrameBytes?: number;
+  /**
+   * How long, after unsubscribing, the closing handshake may take. A socket not
+   * CLOSED by then is terminated when it can be (the `ws` package's `terminate()`;
+   * browsers have none, and their socket is left to finish closing on its own).
+   * Without it, a dead link not yet detected holds a Node process for up to
+   * `ws`'s 30 s close timeout. `Infinity` waits for the handshake.
+   * @defaultValue 1000
+   */
+  readonly closeTimeoutMs?: number;
+}
+
 /** A `WebSocket` constructor, injectable for tests and other runtimes. @category Transport */
 export type WebSocketCtor = new (url: string) => WebSocketLike;
 
@@ -41,7 +56,8 @@ export interface SocketHandle {
  * Opens one socket per subscription: emits `open`, then `frame`s and `ping`s;
  * errors with an `AstroError` when the socket closes or the upgrade is refused
  * (`upgrade_refused` with `status`/`retryAfterMs`, `transport` with
- * `closeCode`/`closeReason`); unsubscribing closes it with code 1000.
+ * `closeCode`/`closeReason`); unsubscribing closes it with code 1000 (and
+ * terminates it if the closing handshake does not finish promptly).
  *
  * @category Transport
  */

@@ -23,6 +23,45 @@ describe('decodeFrame', () => {
     expect(tagOf(raw)).toBe(tag);
   });
 
+  describe('a message whose data is not an object', () => {
+    it.each([
+      ['null', 'null'],
+      ['a string', '"tip"'],
+      ['an empty string', '""'],
+      ['a number', '5'],
+      ['zero', '0'],
+      ['a boolean', 'true'],
+      ['false', 'false'],
+      ['an array', '[{"amount":5}]'],
+      ['an empty array', '[]'],
+    ])('is an InvalidFrame when data is %s', (_what, data) => {
+      for (const raw of [
+        `{"type":"message","topic":"channel.tips","room":"r","data":${data}}`,
+        `{"type":"message","topic":"channel.chatstats","data":${data}}`,
+        `{"type":"MESSAGE","topic":"channel.tips","data":${data}}`,
+        `{"topic":"channel.tips","room":"r","data":${data}}`,
+      ]) {
+        for (const validatePayloads of [false, true]) {
+          const r = decodeFrame(raw, { validatePayloads });
+          if (E.isRight(r) || r.left._tag !== 'InvalidFrame') throw new Error(`${raw} decoded as ${E.isRight(r) ? r.right.type : r.left._tag}`);
+          expect(r.left.report.join('\n')).toMatch(/data must be a JSON object/);
+          expect(describeDecodeFailure(r.left)).toMatch(/data must be a JSON object/);
+        }
+        expect(E.isLeft(decodeFrameValue(JSON.parse(raw)))).toBe(true);
+      }
+    });
+
+    it('still reports a message without data', () => {
+      const r = decodeFrame('{"type":"message","topic":"t"}');
+      if (E.isRight(r) || r.left._tag !== 'InvalidFrame') throw new Error('expected InvalidFrame');
+      expect(r.left.report.join('\n')).toMatch(/a message must carry data/);
+    });
+
+    it('accepts an empty object', () => {
+      expect(tagOf('{"type":"message","topic":"channel.chatstats","data":{}}')).toBe('message');
+    });
+  });
+
   it('reports a binary frame without parsing it', () => {
     expect(decodeFrame(new Uint8Array([123, 125]))).toEqual(E.left({ _tag: 'BinaryFrame', byteLength: 2 }));
     expect(tagOf(new ArrayBuffer(8))).toBe('BinaryFrame');
@@ -30,13 +69,13 @@ describe('decodeFrame', () => {
   });
 
   it('reports a frame over maxFrameBytes without parsing it', () => {
-    const big = JSON.stringify({ type: 'message', topic: 't', data: 'x'.repeat(2000) });
+    const big = JSON.stringify({ type: 'message', topic: 't', data: { text: 'x'.repeat(2000) } });
     expect(decodeFrame(big, { maxFrameBytes: 1000 })).toEqual(E.left({ _tag: 'FrameTooLarge', byteLength: big.length, limit: 1000 }));
     expect(tagOf(big, { maxFrameBytes: 4096 })).toBe('message');
   });
 
   it('counts multi-byte characters against maxFrameBytes', () => {
-    const text = JSON.stringify({ type: 'message', topic: 't', data: 'é'.repeat(400) });
+    const text = JSON.stringify({ type: 'message', topic: 't', data: { text: 'é'.repeat(400) } });
     expect(tagOf(text, { maxFrameBytes: text.length + 100 })).toBe('FrameTooLarge');
     expect(tagOf(text, { maxFrameBytes: text.length + 400 })).toBe('message');
   });
@@ -112,13 +151,20 @@ describe('decodeFrameValue fast path', () => {
         room: fc.oneof(fc.string(), fc.constant(null), fc.integer()),
         id: fc.oneof(fc.string(), fc.boolean()),
         ts: fc.oneof(fc.string(), fc.constant(undefined)),
-        data: fc.jsonValue(),
+        data: fc.oneof(fc.jsonValue(), fc.constantFrom(null, '', 0, false, [], {}), fc.dictionary(fc.string(), fc.jsonValue())),
       },
       { requiredKeys: ['type'] },
     );
     fc.assert(
       fc.property(messageLike, (v) => {
-        expect(E.isRight(decodeFrameValue(v))).toBe(E.isRight(MessageFrame.decode(v)));
+        const fast = decodeFrameValue(v);
+        const codec = MessageFrame.decode(v);
+        expect(E.isRight(fast)).toBe(E.isRight(codec));
+        if (E.isRight(fast)) {
+          expect(MessageFrame.is(fast.right)).toBe(true);
+          const data = (fast.right as { data: unknown }).data;
+          expect(typeof data === 'object' && data !== null && !Array.isArray(data)).toBe(true);
+        }
       }),
       { numRuns: 3000 },
     );

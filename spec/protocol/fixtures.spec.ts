@@ -61,7 +61,7 @@ describe('documented fixtures', () => {
   });
 
   it('passes the payload of a topic without documented payload through', () => {
-    const frame = { type: 'message' as const, topic: 'channel.chatstats', data: [1, 2] };
+    const frame = { type: 'message' as const, topic: 'channel.chatstats', data: { counts: [1, 2] } };
     expect(decodePayload(frame)).toEqual(E.right(frame));
     expect(TOPICS['channel.chatstats'].undocumentedPayload).toBe(true);
   });

@@ -21,6 +21,21 @@ import { ERROR_CODES, KEYS, runScenario, type Scenario, type Step } from './help
 const target = fc.nat({ max: 3 });
 const code = fc.constantFrom(...ERROR_CODES);
 
+/** Frames built to break a decoder: deep nesting, wide arrays, huge strings, `__proto__` keys, non-object message data. */
+const HOSTILE = [
+  ...['null', '"tip"', '5', 'true', '[{"amount":1}]'].map((data) => `{"type":"message","topic":"channel.tips","room":"a","data":${data}}`),
+  `{"type":"message","topic":"channel.tips","room":"a","data":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+  `{"type":"message","topic":"channel.tips","room":"a","data":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  `{"type":"message","topic":"channel.tips","room":${'['.repeat(5000)}${']'.repeat(5000)},"data":{}}`,
+  `{"type":"response","nonce":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  `{"type":"welcome","data":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  `{"type":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  `{"type":"message","topic":[${new Array(100_000).fill('"x"').join(',')}],"data":{}}`,
+  `{"type":"${'x'.repeat(100_000)}"}`,
+  '{"__proto__":{"type":"welcome","data":{"client_id":"proto"}}}',
+  '{"type":"message","topic":"channel.tips","room":"a","data":{"__proto__":{"polluted":1}},"__proto__":{"polluted":1}}',
+];
+
 const GARBAGE = [
   '{not json',
   '',
@@ -36,6 +51,7 @@ const GARBAGE = [
   '{"type":"response","nonce":7}',
   '{"type":"reconnect","data":{"reconnect_token":null}}',
   '{"type":"reconnect"}',
+  ...HOSTILE,
 ];
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -102,6 +118,12 @@ function check(arbitrary: fc.Arbitrary<Scenario>, numRuns: number): void {
 }
 
 describe('fuzz: any sequence of gateway frames', () => {
+  afterEach(() => {
+    // no frame may have written to a shared prototype
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+
   it('never throws into user code and never leaves a topic hanging', () => {
     check(scenario, 250);
   });
@@ -127,5 +149,22 @@ describe('fuzz: any sequence of gateway frames', () => {
       { maxLength: 30 },
     );
     check(fc.record({ initial: fc.array(fc.nat({ max: KEYS.length - 1 }), { minLength: 1, maxLength: 3 }), steps: handover }), 200);
+  });
+
+  it('holds when the gateway sends hostile frames (deep, wide, huge, __proto__ keys, non-object data)', async () => {
+    const hostile = fc.array(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.record({ t: fc.constant('garbage' as const), target, text: fc.constantFrom(...HOSTILE) }) },
+        { weight: 2, arbitrary: fc.record({ t: fc.constant('message' as const), target, key: fc.nat({ max: KEYS.length - 1 }), room: fc.constant('exact' as const), id: fc.constant(undefined) }) },
+        { weight: 2, arbitrary: fc.record({ t: fc.constant('advance' as const), ms: fc.oneof(fc.nat({ max: 20 }), fc.nat({ max: 5000 })) }) },
+        { weight: 1, arbitrary: fc.record({ t: fc.constant('subscribe' as const), key: fc.nat({ max: KEYS.length - 1 }) }) },
+      ),
+      { minLength: 1, maxLength: 12 },
+    );
+    // the first socket is open (and welcomed) before the hostile frames arrive
+    const opened: Step[] = [{ t: 'advance', ms: 5000 }];
+    check(fc.record({ initial: fc.array(fc.nat({ max: KEYS.length - 1 }), { minLength: 1, maxLength: 3 }), steps: hostile.map((s) => [...opened, ...s]) }), 60);
+    // RxJS reports errors thrown in a subscriber on a later tick: let any surface inside this test
+    await new Promise((r) => setTimeout(r, 10));
   });
 });

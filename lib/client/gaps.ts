@@ -1,0 +1,78 @@
+import type { ConnectionEvent } from '../connection/events';
+import type { Gap } from './types';
+
+/**
+ * Open windows of possible loss, until every subscription they concern is back.
+ * `from` undefined: the subscriptions are being restored while an old socket still
+ * delivers; a window opens only if that socket closes first.
+ *
+ * @internal
+ */
+export interface GapState {
+  open?: { from?: number; cause: string; readonly waiting: Set<number> };
+  lastCause: string;
+}
+
+/** @internal */
+export function createGaps(): GapState {
+  return { lastCause: 'error' };
+}
+
+/**
+ * The gap tracker's transition over connection events: returns the gaps that
+ * closed. `wanted` lists the entries that want a subscription right now.
+ *
+ * @internal
+ */
+export function stepGaps(s: GapState, e: ConnectionEvent, now: number, wanted: () => Iterable<number>): Gap[] {
+  switch (e.type) {
+    case 'disconnected':
+      s.lastCause = e.cause;
+      return [];
+    case 'handover':
+      if (e.phase === 'failed') s.lastCause = 'handover_failed';
+      return [];
+    case 'welcome':
+      if (e.restored) {
+        if (e.gapFrom === undefined) return [];
+        if (s.open) {
+          s.open.from = Math.min(s.open.from ?? e.gapFrom, e.gapFrom);
+          return [];
+        }
+        return [{ from: e.gapFrom, to: now, cause: s.lastCause }];
+      }
+      s.open = {
+        ...(e.gapFrom !== undefined || s.open?.from !== undefined ? { from: Math.min(e.gapFrom ?? Infinity, s.open?.from ?? Infinity) } : {}),
+        cause: s.open?.cause ?? s.lastCause,
+        waiting: new Set(wanted()),
+      };
+      return settle(s, now);
+    case 'loss':
+      if (s.open) s.open.from = Math.min(s.open.from ?? e.at, e.at);
+      return [];
+    case 'lost':
+      if (!s.open) s.open = { from: now, cause: 'resubscribe', waiting: new Set() };
+      s.open.from ??= now;
+      for (const ref of e.refs) s.open.waiting.add(ref);
+      return [];
+    case 'subscribed':
+    case 'failed':
+      return done(s, e.refs, now);
+    default:
+      return [];
+  }
+}
+
+/** These entries are back (or gone): the window may close. @internal */
+export function done(s: GapState, refs: Iterable<number>, now: number): Gap[] {
+  if (!s.open) return [];
+  for (const ref of refs) s.open.waiting.delete(ref);
+  return settle(s, now);
+}
+
+function settle(s: GapState, now: number): Gap[] {
+  const open = s.open;
+  if (!open || open.waiting.size > 0) return [];
+  s.open = undefined;
+  return open.from === undefined ? [] : [{ from: open.from, to: now, cause: open.cause }];
+}

@@ -1,0 +1,34 @@
+import { assertNumber } from '../policies/assertConfig';
+import { resolveBackoffConfig } from '../policies/backoffDelay';
+import { assertTokenBucketConfig } from '../policies/tokenBucket';
+import { defaultNonce } from '../policies/nonce';
+import type { ConnectionConfig } from './connect';
+import type { MachineConfig } from './machine';
+
+/** Checks a {@link ConnectionConfig} and fills in the defaults of the machines. @internal */
+export function resolveConnectionConfig(config: ConnectionConfig): MachineConfig {
+  const burst = config.rateLimit?.burst ?? 100;
+  const intervalMs = config.rateLimit?.intervalMs ?? 100;
+  const reserveOption = config.rateLimit?.reserve ?? 2;
+  assertNumber('connect', 'rateLimit.reserve', reserveOption, { min: 0, integer: true });
+  const reserve = Math.min(reserveOption, burst - 1);
+  const bucket = { burst: burst - reserve, intervalMs };
+  assertTokenBucketConfig('connect', bucket);
+  const requestTimeoutMs = config.requestTimeoutMs ?? 10_000;
+  const rateLimitPauseMs = config.rateLimitPauseMs ?? 1000;
+  const subscribeRetries = config.subscribeRetries ?? 5;
+  const minUptimeMs = config.backoff?.minUptimeMs ?? 5000;
+  const blindFloorMs = config.reconnectFloorMs ?? 2000;
+  assertNumber('connect', 'requestTimeoutMs', requestTimeoutMs, { above: 0 });
+  assertNumber('connect', 'rateLimitPauseMs', rateLimitPauseMs, { min: 0 });
+  assertNumber('connect', 'subscribeRetries', subscribeRetries, { min: 0, integer: true });
+  assertNumber('connect', 'heartbeatTimeoutMs', config.heartbeatTimeoutMs ?? 0, { min: 0 });
+  assertNumber('connect', 'backoff.minUptimeMs', minUptimeMs, { min: 0 });
+  assertNumber('connect', 'reconnectFloorMs', blindFloorMs, { min: 0 });
+  const backoff = resolveBackoffConfig(config.backoff, 'backoff');
+  const nonce = config.nonce ?? defaultNonce;
+  return {
+    links: { backoff, minUptimeMs, blindFloorMs },
+    outbox: { bucket, requestTimeoutMs, rateLimitPauseMs, maxAttempts: subscribeRetries + 1, backoff, nonce: () => nonce() },
+  };
+}

@@ -1,0 +1,205 @@
+import { AstroError } from '../errors/astroError';
+import { ResolvedBackoffConfig, resolvedBackoffDelay } from '../policies/backoffDelay';
+import { DisconnectCause, disconnectCause } from './disconnectCause';
+
+/** One socket, as the link machine sees it. @internal */
+export interface LinkInfo {
+  readonly n: number;
+  readonly role: 'fresh' | 'token';
+  welcomedAt?: number;
+}
+
+/**
+ * Which sockets exist and what each is for. `active` carries the session;
+ * `pending` is opening to replace it (a token handover, or a fresh socket after a
+ * refused one); `draining` sockets still deliver until the gateway closes them.
+ *
+ * @internal
+ */
+export interface LinksState {
+  nextN: number;
+  /** Failed attempts in a row: the backoff exponent. */
+  attempt: number;
+  active?: LinkInfo;
+  pending?: LinkInfo;
+  readonly draining: LinkInfo[];
+  /** A fresh socket opens at this time. */
+  retryAt?: number;
+  /** Between a `reconnect` frame and the next session. */
+  handingOver: boolean;
+  /** The socket that got the `reconnect` frame was welcomed: the gateway has subscriptions to restore. */
+  restoring: boolean;
+  hadSession: boolean;
+  /** Since when events may be lost (the last frame of a socket that closed). */
+  lossFrom?: number;
+}
+
+/** @internal */
+export type LinksInput =
+  | { readonly type: 'start' }
+  | { readonly type: 'welcome'; readonly n: number; readonly clientId: string }
+  | { readonly type: 'reconnect'; readonly n: number; readonly token: string }
+  | { readonly type: 'down'; readonly n: number; readonly error: AstroError; readonly lastFrameAt: number | undefined }
+  | { readonly type: 'wakeup' }
+  | { readonly type: 'tick' };
+
+/** @internal */
+export type LinksOutput =
+  | { readonly type: 'open'; readonly n: number; readonly token?: string }
+  | { readonly type: 'close'; readonly n: number }
+  | { readonly type: 'connecting'; readonly attempt: number }
+  | { readonly type: 'session'; readonly n: number; readonly restored: boolean; readonly clientId: string; readonly gapFrom?: number }
+  | { readonly type: 'crossing' }
+  | { readonly type: 'handover'; readonly phase: 'started' | 'completed' | 'failed' }
+  | { readonly type: 'down'; readonly cause: DisconnectCause; readonly error: AstroError; readonly lastFrameAt?: number }
+  | { readonly type: 'reconnecting'; readonly attempt: number; readonly retryInMs: number }
+  /** A draining socket closed while the new session was being set up: events since `at` may be lost. */
+  | { readonly type: 'loss'; readonly at: number };
+
+/** @internal */
+export interface LinksConfig {
+  readonly backoff: ResolvedBackoffConfig;
+  /** A session must last this long for the attempt counter to reset. */
+  readonly minUptimeMs: number;
+  /** The least delay after a failure the transport could not see the reason of (browsers: 2000). */
+  readonly blindFloorMs: number;
+}
+
+/** @internal */
+export function createLinks(): LinksState {
+  return { nextN: 0, attempt: 0, draining: [], handingOver: false, restoring: false, hadSession: false };
+}
+
+/**
+ * The link machine's transition: make-before-break token handovers, fallbacks,
+ * and reconnection with backoff, as `(state, input, now) → outputs` (state
+ * updated in place).
+ *
+ * @internal
+ */
+export function stepLinks(s: LinksState, input: LinksInput, now: number, config: LinksConfig): LinksOutput[] {
+  const out: LinksOutput[] = [];
+  switch (input.type) {
+    case 'start':
+      s.active = open(s, 'fresh', out);
+      break;
+    case 'welcome':
+      welcome(s, input.n, input.clientId, now, out);
+      break;
+    case 'reconnect':
+      if (input.n !== s.active?.n || s.pending || s.retryAt !== undefined) break;
+      s.handingOver = true;
+      s.restoring = s.active.welcomedAt !== undefined;
+      out.push({ type: 'crossing' }, { type: 'handover', phase: 'started' });
+      s.pending = open(s, 'token', out, input.token);
+      break;
+    case 'down':
+      down(s, input.n, input.error, input.lastFrameAt ?? now, now, config, out);
+      break;
+    case 'wakeup':
+      wakeup(s, now, out);
+      break;
+    case 'tick':
+      if (s.retryAt !== undefined && s.retryAt <= now) {
+        s.retryAt = undefined;
+        const link = open(s, 'fresh', out);
+        if (s.active) s.pending = link;
+        else s.active = link;
+      }
+      break;
+  }
+  return out;
+}
+
+function open(s: LinksState, role: LinkInfo['role'], out: LinksOutput[], token?: string): LinkInfo {
+  const link: LinkInfo = { n: s.nextN++, role };
+  if (role === 'fresh') out.push({ type: 'connecting', attempt: s.attempt });
+  out.push({ type: 'open', n: link.n, ...(token !== undefined ? { token } : {}) });
+  return link;
+}
+
+function welcome(s: LinksState, n: number, clientId: string, now: number, out: LinksOutput[]): void {
+  const link = n === s.active?.n ? s.active : n === s.pending?.n ? s.pending : undefined;
+  if (!link || link.welcomedAt !== undefined) return;
+  link.welcomedAt = now;
+  const previous = link === s.pending ? s.active : undefined;
+  const restored = link.role === 'token' && s.restoring;
+  if (link === s.pending) {
+    if (previous && link.role === 'token') out.push({ type: 'close', n: previous.n });
+    // A fresh socket replacing a refused handover: the old one keeps delivering until the gateway closes it.
+    if (previous && link.role === 'fresh') s.draining.push(previous);
+    s.active = link;
+    s.pending = undefined;
+  }
+  if (link.role === 'token') out.push({ type: 'handover', phase: 'completed' });
+  s.handingOver = false;
+  s.restoring = false;
+  const gapFrom = s.hadSession ? s.lossFrom : undefined;
+  s.lossFrom = undefined;
+  s.hadSession = true;
+  out.push({ type: 'session', n, restored, clientId, ...(gapFrom !== undefined ? { gapFrom } : {}) });
+}
+
+function down(s: LinksState, n: number, error: AstroError, lastFrameAt: number, now: number, config: LinksConfig, out: LinksOutput[]): void {
+  const drained = s.draining.findIndex((l) => l.n === n);
+  if (drained >= 0) {
+    s.draining.splice(drained, 1);
+    if (s.active?.welcomedAt !== undefined) out.push({ type: 'loss', at: lastFrameAt });
+    else s.lossFrom ??= lastFrameAt;
+    return;
+  }
+  if (n === s.pending?.n) {
+    s.pending = undefined;
+    if (s.handingOver) {
+      s.handingOver = false;
+      out.push({ type: 'handover', phase: 'failed' });
+    }
+    return schedule(s, error, now, config, out, s.active ? undefined : 'handover_failed');
+  }
+  if (n !== s.active?.n) return;
+  const active = s.active;
+  s.active = undefined;
+  if (active.welcomedAt !== undefined || s.handingOver || s.retryAt !== undefined) s.lossFrom ??= lastFrameAt;
+  if (s.pending || s.retryAt !== undefined) {
+    // The old socket of a handover closed before the new one was welcomed: the new one carries on.
+    if (!s.handingOver) out.push({ type: 'down', cause: disconnectCause(error), error, lastFrameAt });
+    if (s.pending && s.pending.role === 'fresh') {
+      s.active = s.pending;
+      s.pending = undefined;
+    }
+    return;
+  }
+  if (active.welcomedAt !== undefined && now - active.welcomedAt >= config.minUptimeMs) s.attempt = 0;
+  out.push({ type: 'down', cause: disconnectCause(error), error, lastFrameAt });
+  schedule(s, error, now, config, out);
+}
+
+function schedule(s: LinksState, error: AstroError, now: number, config: LinksConfig, out: LinksOutput[], cause?: DisconnectCause): void {
+  if (cause) out.push({ type: 'down', cause, error });
+  const floor = Math.max(error.details.retryAfterMs ?? 0, error.details.status === undefined ? config.blindFloorMs : 0);
+  const delay = resolvedBackoffDelay(Math.min(s.attempt, 30), config.backoff, floor);
+  s.attempt++;
+  s.retryAt = now + delay;
+  out.push({ type: 'reconnecting', attempt: s.attempt, retryInMs: delay });
+}
+
+function wakeup(s: LinksState, now: number, out: LinksOutput[]): void {
+  if (s.retryAt !== undefined) {
+    s.retryAt = now;
+    return;
+  }
+  const active = s.active;
+  if (!active || active.welcomedAt === undefined || s.pending) return;
+  // The network came back: the socket may be dead without knowing it. Start over at once.
+  s.active = undefined;
+  s.lossFrom ??= now;
+  out.push({ type: 'close', n: active.n });
+  out.push({ type: 'down', cause: 'wakeup', error: new AstroError('transport', 'reconnecting after the network came back') });
+  s.retryAt = now;
+  out.push({ type: 'reconnecting', attempt: s.attempt, retryInMs: 0 });
+}
+
+/** When the machine next needs a `tick`. @internal */
+export function linksWake(s: LinksState): number | undefined {
+  return s.retryAt;
+}
