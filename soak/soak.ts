@@ -27,6 +27,10 @@ export const FAULT_KINDS = [
   'cmd_rate_limit',
   'cmd_deadline',
   'cmd_internal',
+  'out_of_order',
+  'snapshot_token_use',
+  'early_close',
+  'token_refused',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -43,10 +47,19 @@ const WEIGHTS: Readonly<Record<FaultKind, number>> = {
   cmd_rate_limit: 1,
   cmd_deadline: 1,
   cmd_internal: 1,
+  out_of_order: 2,
+  snapshot_token_use: 2,
+  early_close: 2,
+  token_refused: 1,
 };
 
+/** Faults that start a drain (never two at once). */
+const DRAINING: ReadonlySet<FaultKind> = new Set<FaultKind>(['drain', 'snapshot_token_use', 'early_close', 'token_refused']);
+/** Faults that add extra subscriptions, removed again after the recovery. */
+const EXTRAS: ReadonlySet<FaultKind> = new Set<FaultKind>(['cmd_rate_limit', 'cmd_deadline', 'cmd_internal', 'snapshot_token_use']);
+
 /** Faults after which clients reconnect fresh and re-subscribe everything. */
-const DISRUPTIVE: ReadonlySet<FaultKind> = new Set<FaultKind>(['drop_all', 'drop_one', 'bad_reconnect', 'refuse_429', 'refuse_502', 'silence']);
+const DISRUPTIVE: ReadonlySet<FaultKind> = new Set<FaultKind>(['drop_all', 'drop_one', 'bad_reconnect', 'refuse_429', 'refuse_502', 'silence', 'out_of_order', 'token_refused']);
 
 // The environment. Short heartbeats and backoff so that recovery fits a short run; the command
 // bucket and the drain are the real gateway's shape.
@@ -68,6 +81,10 @@ export const CONFIG = {
   /** Every fault must be recovered from within this long. */
   recoveryBoundMs: 30_000,
   heapGrowthLimit: 0.2,
+  /** The gateway's race switches between faults (the switch faults change them until the recovery). */
+  switches: { authLatencyMs: [0, 0], snapshot: 'reconnectFrame', tokenUpgrade: 'accept' },
+  /** The authorization latency of `out_of_order` and `snapshot_token_use`: answers leave out of order. */
+  raceAuthLatencyMs: [0, 400],
 } as const;
 
 export interface SoakOptions {
@@ -358,6 +375,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     draining = true;
     void emulator.drain().then(() => (draining = false));
   };
+  const resetSwitches = () => emulator.faults.set({ ...CONFIG.switches, oldSocketCloseMs: CONFIG.drainGraceMs });
+  const addExtras = (c: SoakClient, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const room = `extra-${++extraSeq}`;
+      subscribeKey(c, 'channel.tips', room, room);
+    }
+  };
   const refusalsQueued = () => faults.some((f) => f.recoveredAt === undefined && (f.kind === 'refuse_429' || f.kind === 'refuse_502'));
   let extraSeq = 0;
   const garbage = garbageFrames(CONFIG.maxFrameBytes);
@@ -460,10 +484,35 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         const n = int(faultRandom, 1, 3);
         variant = `${n}`;
         emulator.faults.failNextCommands(code, n);
-        for (let i = 0; i < n; i++) {
-          const room = `extra-${++extraSeq}`;
-          subscribeKey(one, 'channel.tips', room, room);
-        }
+        addExtras(one, n);
+        break;
+      }
+      case 'out_of_order':
+        // a re-subscribe burst whose answers leave out of order (authorization latency varies per command)
+        emulator.faults.set({ authLatencyMs: CONFIG.raceAuthLatencyMs });
+        dropTargets();
+        variant = targetsAll ? 'all' : 'one';
+        break;
+      case 'snapshot_token_use': {
+        // subscribes still in authorization when the reconnect frame leaves: acknowledged on the old socket,
+        // and part of the handover because the snapshot is taken when the token is used
+        const n = int(faultRandom, 1, 3);
+        variant = `${n}`;
+        emulator.faults.set({ snapshot: 'tokenUse', authLatencyMs: CONFIG.raceAuthLatencyMs });
+        addExtras(one, n);
+        startDrain();
+        break;
+      }
+      case 'early_close':
+        // the gateway closes the old sockets with the reconnect frame, before any new one is welcomed
+        emulator.faults.set({ oldSocketCloseMs: 0 });
+        startDrain();
+        break;
+      case 'token_refused': {
+        const status = faultRandom() < 0.5 ? 429 : 502;
+        variant = String(status);
+        emulator.faults.set({ tokenUpgrade: { status } });
+        startDrain();
         break;
       }
     }
@@ -493,10 +542,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   /** A rough upper estimate of a recovery, to keep disruptive faults away from the end of the run. */
   const estimateMs = (kind: FaultKind): number => {
     const pacing = Math.max(0, o.rooms - CONFIG.bucket.burst) * CONFIG.bucket.intervalMs;
-    const base: Partial<Record<FaultKind, number>> = { silence: CONFIG.heartbeatTimeoutMs + 500, refuse_429: 2500, bad_reconnect: CONFIG.drainGraceMs + 500 };
+    const base: Partial<Record<FaultKind, number>> = {
+      silence: CONFIG.heartbeatTimeoutMs + 500,
+      refuse_429: 2500,
+      bad_reconnect: CONFIG.drainGraceMs + 500,
+      out_of_order: CONFIG.raceAuthLatencyMs[1] + 300,
+      token_refused: CONFIG.drainGraceMs + 2500,
+    };
     // base + a backoff in a streak + the paced re-subscribe + one rate-limit pause
     if (DISRUPTIVE.has(kind)) return (base[kind] ?? 300) + 1000 + pacing + 1000;
-    return kind === 'drain' ? CONFIG.drainGraceMs + 1500 : 1500;
+    return DRAINING.has(kind) ? CONFIG.drainGraceMs + 1500 : 1500;
   };
 
   try {
@@ -527,7 +582,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const among = (kinds: readonly FaultKind[]) => weighted(faultRandom, Object.fromEntries(FAULT_KINDS.map((k) => [k, kinds.includes(k) ? weights[k] : 0])) as Record<FaultKind, number>);
     while (Date.now() < stopFaultsAt - 200 && unrecovered === 0) {
       const remaining = stopFaultsAt - Date.now();
-      const fitting = FAULT_KINDS.filter((k) => weights[k] > 0 && estimateMs(k) <= remaining && !(k === 'drain' && draining));
+      const fitting = FAULT_KINDS.filter((k) => weights[k] > 0 && estimateMs(k) <= remaining && !(DRAINING.has(k) && draining));
       const disruptive = fitting.filter((k) => DISRUPTIVE.has(k));
       const quick = fitting.filter((k) => !DISRUPTIVE.has(k));
       if (fitting.length === 0) break;
@@ -558,7 +613,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         f.gapsAfter = gapCount();
       }
       log(`recovered after ${at - record.at} ms`);
-      if (kind.startsWith('cmd_')) await dropExtras();
+      resetSwitches();
+      if (EXTRAS.has(kind)) await dropExtras();
       await sleep(int(faultRandom, 200, 1200));
     }
 

@@ -4,6 +4,17 @@ import { assertTokenBucketConfig } from '../policies/tokenBucket';
 import { defaultNonce } from '../policies/nonce';
 import type { ConnectionConfig } from './connect';
 import type { MachineConfig } from './machine';
+import { SEES_UPGRADE_STATUS } from '../transport/defaultWebSocket';
+
+/**
+ * Whether the transport sees the HTTP status of a refused upgrade: `ws` in Node
+ * does; a browser sees a 429 only as close 1006. A custom `openSocket` is trusted to.
+ */
+function seesUpgradeStatus(config: ConnectionConfig): boolean {
+  if (config.openSocket) return true;
+  const ctor = config.WebSocketCtor as { prototype?: { on?: unknown } } | undefined;
+  return ctor === undefined ? SEES_UPGRADE_STATUS : typeof ctor.prototype?.on === 'function';
+}
 
 /** Checks a {@link ConnectionConfig} and fills in the defaults of the machines. @internal */
 export function resolveConnectionConfig(config: ConnectionConfig): MachineConfig {
@@ -18,7 +29,7 @@ export function resolveConnectionConfig(config: ConnectionConfig): MachineConfig
   const rateLimitPauseMs = config.rateLimitPauseMs ?? 1000;
   const subscribeRetries = config.subscribeRetries ?? 5;
   const minUptimeMs = config.backoff?.minUptimeMs ?? 5000;
-  const blindFloorMs = config.reconnectFloorMs ?? 2000;
+  const blindFloorMs = config.reconnectFloorMs ?? (seesUpgradeStatus(config) ? 0 : 2000);
   assertNumber('connect', 'requestTimeoutMs', requestTimeoutMs, { above: 0 });
   assertNumber('connect', 'rateLimitPauseMs', rateLimitPauseMs, { min: 0 });
   assertNumber('connect', 'subscribeRetries', subscribeRetries, { min: 0, integer: true });

@@ -38,7 +38,10 @@ export interface ConnectionConfig {
   readonly rateLimitPauseMs?: number;
   /** Reconnection backoff. @defaultValue `{ initialDelayMs: 1000, maxDelayMs: 30000, factor: 2, jitter: true, minUptimeMs: 5000 }` */
   readonly backoff?: import('../policies/backoffDelay').BackoffConfig & { readonly minUptimeMs?: number };
-  /** The least delay after a failure whose cause the transport cannot see (browsers: a 429 looks like close 1006). @defaultValue 2000 */
+  /**
+   * The least delay after a failure whose cause the transport cannot see (browsers: a 429 looks like close 1006).
+   * @defaultValue 2000 where the transport cannot see HTTP statuses (browsers, a WebSocketCtor other than `ws`), else 0
+   */
   readonly reconnectFloorMs?: number;
   /** @defaultValue 10000 */
   readonly requestTimeoutMs?: number;

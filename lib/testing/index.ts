@@ -1,6 +1,8 @@
 /**
  * `astro-rx/testing`: an offline emulator of the StreamElements Astro gateway,
- * for tests and demos (Node only: it runs a real `ws` server on loopback).
+ * for tests and demos (Node only: it runs a real `ws` server on loopback), and
+ * the socket-free gateway core behind it, with race switches, reachable on
+ * virtual time through {@link virtualGateway}.
  *
  * @packageDocumentation
  * @module astro-rx/testing
@@ -83,4 +85,9 @@ export {
   type UpgradeEntry,
   type UpgradeRefusal,
   type WireEntry,
+  type GatewayEvent,
+  handovers,
+  type Handovers,
+  type Redeemed,
+  type RedeemFailure,
 } from './gateway';

@@ -72,7 +72,38 @@ export function virtualGateway(options: VirtualGatewayOptions): VirtualGateway {
     switches: switchesOf(options),
     ...(options.requireTokenType !== undefined ? { requireTokenType: options.requireTokenType } : {}),
   });
-  const openSocket: OpenSocket = (url) =>
+  const openSocket = socketsOn(core, scheduler, openDelayMs, observesPings);
+  return {
+    openSocket,
+    hostileFrames: (target) => hostileFrames(random, target),
+    publish: core.publish,
+    drain: core.drain,
+    drop: core.drop,
+    sendRaw: core.sendRaw,
+    ping: core.ping,
+    set: core.set,
+    rejectNext: core.rejectNext,
+    refuseUpgrades: core.refuseUpgrades,
+    failNextSubscribes: core.failNextSubscribes,
+    connections: core.connections,
+    connection: core.connection,
+    current: core.current,
+    wire: core.wire,
+    upgrades: core.upgrades,
+    outgoing: core.outgoing,
+    published: core.published,
+    get switches() {
+      return core.switches;
+    },
+    get rejections() {
+      return core.rejections;
+    },
+  };
+}
+
+// Each subscription is one socket: the upgrade is decided after `openDelayMs`, then the core runs it.
+function socketsOn(core: GatewayCore, scheduler: SchedulerLike, openDelayMs: number, observesPings: boolean): OpenSocket {
+  return (url) =>
     new Observable<SocketEvent>((subscriber) => {
       let conn: { readonly index: number; readonly live: boolean } | undefined;
       const link: GatewayLink = {
@@ -102,32 +133,6 @@ export function virtualGateway(options: VirtualGatewayOptions): VirtualGateway {
         if (conn?.live) core.clientClosed(conn);
       };
     });
-  return {
-    openSocket,
-    hostileFrames: (target) => hostileFrames(random, target),
-    publish: core.publish,
-    drain: core.drain,
-    drop: core.drop,
-    sendRaw: core.sendRaw,
-    ping: core.ping,
-    set: core.set,
-    rejectNext: core.rejectNext,
-    refuseUpgrades: core.refuseUpgrades,
-    failNextSubscribes: core.failNextSubscribes,
-    connections: core.connections,
-    connection: core.connection,
-    current: core.current,
-    wire: core.wire,
-    upgrades: core.upgrades,
-    outgoing: core.outgoing,
-    published: core.published,
-    get switches() {
-      return core.switches;
-    },
-    get rejections() {
-      return core.rejections;
-    },
-  };
 }
 
 function switchesOf(options: VirtualGatewayOptions): GatewaySwitchesInput {

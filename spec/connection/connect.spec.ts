@@ -1,18 +1,19 @@
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { CommandRequest, ConnectionEvent, connect } from '../../lib/connection/connect';
-import { subscribeCommand } from '../../lib/protocol/commands';
+import { ConnectionEvent, Intent, connect } from '../../lib/connection/connect';
 import { FakeGatewayOptions, fakeGateway } from '../helpers/fakeGateway';
 import { createTestScheduler } from '../helpers/testScheduler';
 
-function setup(scheduler: TestScheduler, gw: FakeGatewayOptions = {}) {
+function setup(scheduler: TestScheduler, gw: FakeGatewayOptions = {}, subscribeRetries = 5) {
   const gateway = fakeGateway(scheduler, gw);
-  const commands = new Subject<CommandRequest>();
+  const commands = new Subject<Intent>();
   let seq = 0;
   const events: Array<ConnectionEvent & { at: number }> = [];
   const connection = connect({
     url: 'ws://127.0.0.1:1',
-    commands,
+    intents: commands,
+    tokenOf: () => ({ token: 't0k3n', tokenType: 'jwt' }),
+    subscribeRetries,
     openSocket: gateway.openSocket,
     scheduler,
     nonce: () => `n${++seq}`,
@@ -23,10 +24,10 @@ function setup(scheduler: TestScheduler, gw: FakeGatewayOptions = {}) {
   return { gateway, commands, events, record };
 }
 
-const sub = (room: string, id: number): CommandRequest => ({ id, command: subscribeCommand({ topic: 'channel.tips', room, token: 't0k3n' }) });
+const sub = (room: string, ref: number): Intent => ({ type: 'want', ref, topic: 'channel.tips', room, tokenRef: 1 });
 
 describe('connect', () => {
-  it('holds commands given before the welcome and sends them after it', () => {
+  it('holds intents given before the welcome and sends their subscribe after it', () => {
     const scheduler = createTestScheduler();
     scheduler.run(() => {
       const { gateway, commands, events, record } = setup(scheduler);
@@ -35,7 +36,7 @@ describe('connect', () => {
       scheduler.schedule(() => s.unsubscribe(), 10);
       scheduler.flush();
       expect(gateway.link(0).sent.map((x) => x.at)).toEqual([1]);
-      expect(events.map((e) => `${e.at}:${e.type}`)).toEqual(['0:connecting', '1:frame', '1:welcome', '1:sent', '2:frame', '2:result']);
+      expect(events.map((e) => `${e.at}:${e.type}`)).toEqual(['0:connecting', '0:queue', '1:frame', '1:welcome', '1:sent', '1:queue', '2:frame', '2:answered', '2:subscribed']);
     });
   });
 
@@ -49,23 +50,22 @@ describe('connect', () => {
       scheduler.flush();
       // sent at 5, rejected without nonce at 6, paused 500 ms, sent again at 506, answered at 507
       expect(gateway.link(0).sent.map((x) => x.at)).toEqual([5, 506]);
-      const results = events.filter((e) => e.type === 'result');
-      expect(results).toHaveLength(1);
-      expect(results[0]).toMatchObject({ id: 7, at: 507, response: { nonce: 'n2' } });
+      const results = events.filter((e) => e.type === 'subscribed' || e.type === 'failed');
+      expect(results).toEqual([expect.objectContaining({ type: 'subscribed', refs: [7], at: 507, room: 'r1' })]);
       expect(events.filter((e) => e.type === 'rate_limited')).toHaveLength(1);
     });
   });
 
-  it('answers a command with a timeout when the gateway never responds', () => {
+  it('fails a subscription with timeout when the gateway never answers and no retry is left', () => {
     const scheduler = createTestScheduler();
     scheduler.run(() => {
-      const { commands, events, record } = setup(scheduler, { responseDelay: 60_000 });
+      const { commands, events, record } = setup(scheduler, { responseDelay: 60_000 }, 0);
       const s = record();
       scheduler.schedule(() => commands.next(sub('r1', 3)), 5);
       scheduler.schedule(() => s.unsubscribe(), 20_000);
       scheduler.flush();
-      const result = events.find((e) => e.type === 'result');
-      expect(result).toMatchObject({ id: 3, at: 10_005, error: { code: 'timeout' } });
+      const result = events.find((e) => e.type === 'failed');
+      expect(result).toMatchObject({ refs: [3], at: 10_005, error: { code: 'timeout' } });
     });
   });
 

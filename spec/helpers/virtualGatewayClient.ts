@@ -4,6 +4,7 @@ import type { SocketHandle } from '../../lib/transport/types';
 import type { VirtualGateway } from '../../lib/testing/virtualGateway';
 
 /** A parsed server frame, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Frame = { type?: string; nonce?: string; error?: string; id?: string; data?: any; [key: string]: unknown };
 
 /** What one raw socket to a virtual gateway saw, with virtual times. */

@@ -6,10 +6,9 @@ import { Subject, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createAstroClient } from '../../lib/client/createAstroClient';
 import type { AstroClient, AstroClientOptions, ClientMetrics, ConnectionState } from '../../lib/client/types';
-import { CommandRequest, ConnectionEvent, connect } from '../../lib/connection/connect';
+import { ConnectionEvent, Intent, connect } from '../../lib/connection/connect';
 import { IdWindow } from '../../lib/connection/idWindow';
 import { AstroError } from '../../lib/errors/astroError';
-import { subscribeCommand } from '../../lib/protocol/commands';
 import { startEmulator, type Emulator } from '../../lib/testing';
 import { FakeGatewayOptions, fakeGateway } from '../helpers/fakeGateway';
 import { createTestScheduler } from '../helpers/testScheduler';
@@ -139,50 +138,32 @@ describe('transport: frames over maxFrameBytes', () => {
   });
 });
 
-describe('transport: maxQueuedCommands', () => {
-  it('rejects what does not fit with AstroError queue_full on the topic, and the queue never grows past the limit', () => {
+describe('transport: the queue is bounded by what is wanted', () => {
+  it('holds at most one command per subscription, however often the user flips it, and sends only the last intent', () => {
     const scheduler = createTestScheduler();
     scheduler.run(() => {
-      const { gateway, client, metrics } = onFake(scheduler, {}, { maxQueuedCommands: 3, rateLimit: { burst: 1, intervalMs: 100 } });
-      const errors = new Map<string, unknown>();
+      const { gateway, client } = onFake(scheduler, {}, { rateLimit: { burst: 1, intervalMs: 100 } });
       const depths: number[] = [];
       client.metrics$.subscribe((m) => depths.push(m.queue.depth));
-      const subs = new Subscription();
-      // welcomed at 1: 'keepalive' takes the only token; at 2, r0…r2 wait (3 = the limit) and the rest do not fit
+      const keep = client.topic('channel.activities', { room: 'keepalive' }).subscribe();
+      // welcomed at 1: 'keepalive' takes the only token; then 8 rooms flip 50 times each while they wait
       at(scheduler, 2, () => {
-        for (let i = 0; i < 8; i++) subs.add(client.topic('channel.tips', { room: `r${i}` }).subscribe({ error: (e: unknown) => errors.set(`r${i}`, e) }));
+        for (let flip = 0; flip < 50; flip++) {
+          const subs = new Subscription();
+          for (let i = 0; i < 8; i++) subs.add(client.topic('channel.tips', { room: `r${i}` }).subscribe());
+          if (flip < 49) subs.unsubscribe();
+          else keep.add(subs);
+        }
       });
-      subs.add(client.topic('channel.activities', { room: 'keepalive' }).subscribe());
-      at(scheduler, 2000, () => subs.unsubscribe());
+      at(scheduler, 5000, () => keep.unsubscribe());
       scheduler.flush();
-      expect([...errors.keys()]).toEqual(['r3', 'r4', 'r5', 'r6', 'r7']);
-      for (const e of errors.values()) {
-        expect(e).toBeInstanceOf(AstroError);
-        expect((e as AstroError).code).toBe('queue_full');
-        expect((e as AstroError).message).toMatch(/queue is full \(3 commands waiting\)/);
-        expect((e as AstroError).message).not.toContain('secret-token-1');
-      }
-      const sent = gateway.link(0).sent.filter((s) => s.command.type === 'subscribe').map((s) => s.command.data.room);
-      expect(sent).toEqual(['keepalive', 'r0', 'r1', 'r2']);
-      // waiting commands + the one on the wire
-      expect(Math.max(...depths)).toBeLessThanOrEqual(3 + 1);
-      expect(metrics().commandsFailed).toBe(5);
-    });
-  });
-
-  it('on a re-subscribe burst after a reconnect, subscriptions beyond the queue fail with queue_full rather than grow it', () => {
-    const scheduler = createTestScheduler();
-    scheduler.run(() => {
-      const { gateway, client } = onFake(scheduler, {}, { maxQueuedCommands: 3, rateLimit: { burst: 1, intervalMs: 10 } });
-      const errors: string[] = [];
-      const subs = new Subscription();
-      for (let i = 0; i < 6; i++) subs.add(client.topic('channel.tips', { room: `r${i}` }).subscribe({ error: (e: AstroError) => errors.push(`r${i}:${e.code}`) }));
-      at(scheduler, 500, () => gateway.link(0).drop());
-      at(scheduler, 5000, () => subs.unsubscribe());
-      scheduler.flush();
-      // the first session fits 1 + 3 of 6, so two already failed; after the drop the four left fit again
-      expect(errors).toEqual(['r4:queue_full', 'r5:queue_full']);
-      expect(gateway.link(1).sent.filter((s) => s.command.type === 'subscribe').map((s) => s.command.data.room)).toEqual(['r0', 'r1', 'r2', 'r3']);
+      // never more than one waiting entry per subscription (9 of them, when all leave at 5000)
+      expect(Math.max(...depths)).toBeLessThanOrEqual(9);
+      const sent = gateway.link(0).sent.map((s) => `${s.at}:${s.command.type}:${s.command.data.room}`);
+      const rooms = Array.from({ length: 8 }, (_, i) => `r${i}`);
+      // while the flips happen nothing leaves; then only the last intent of each room does
+      expect(sent.slice(0, 9)).toEqual(['1:subscribe:keepalive', ...rooms.map((r, i) => `${101 + 100 * i}:subscribe:${r}`)]);
+      expect(sent.slice(9).every((s) => s.includes(':unsubscribe:'))).toBe(true);
     });
   });
 });
@@ -205,13 +186,12 @@ describe('transport: de-duplication memory is bounded', () => {
     const scheduler = createTestScheduler();
     scheduler.run(() => {
       const gateway = fakeGateway(scheduler);
-      const commands = new Subject<CommandRequest>();
+      const intents = new Subject<Intent>();
       const events: ConnectionEvent[] = [];
       let seq = 0;
-      const sub = connect({ url: 'ws://127.0.0.1:1', commands, openSocket: gateway.openSocket, scheduler, dedupeWindow: 50, nonce: () => `n${++seq}` }).subscribe((e) => {
-        events.push(e);
-        if (e.type === 'welcome' && !e.restored) commands.next({ id: 1, command: subscribeCommand({ topic: 'channel.tips', room: 'r1', token: 'secret-token-1' }) });
-      });
+      const tokenOf = () => ({ token: 'secret-token-1', tokenType: 'jwt' as const });
+      const sub = connect({ url: 'ws://127.0.0.1:1', intents, tokenOf, openSocket: gateway.openSocket, scheduler, dedupeWindow: 50, nonce: () => `n${++seq}` }).subscribe((e) => events.push(e));
+      intents.next({ type: 'want', ref: 1, topic: 'channel.tips', room: 'r1', tokenRef: 1 });
       const push = (link: number, id: string) => gateway.link(link).push({ id, type: 'message', topic: 'channel.tips', room: 'r1', data: {} });
       // outside a handover nothing is remembered: a repeated id is delivered again
       at(scheduler, 5, () => {

@@ -14,15 +14,15 @@ export const CLOSE_HANDSHAKE_TIMEOUT_MS = 1000;
  * @internal
  */
 export function attachSocket(state: EmulatorState, ws: WebSocket, url: string): void {
-  let conn: EmuConn | undefined;
+  // The link is only used after `record` exists (the core answers later, never inside accept).
   const link: GatewayLink = {
     deliver: (data) => {
-      if (!conn || conn.silenced || ws.readyState !== WebSocket.OPEN) return false;
+      if (record.silenced || ws.readyState !== WebSocket.OPEN) return false;
       ws.send(data);
       return true;
     },
     close: (code, reason) => {
-      if (code === 1006 || conn?.silenced) ws.terminate();
+      if (code === 1006 || record.silenced) ws.terminate();
       else closeSocket(ws, code, reason);
     },
     ping: () => ws.ping(),
@@ -37,7 +37,6 @@ export function attachSocket(state: EmulatorState, ws: WebSocket, url: string): 
     silenced: false,
     rejected: state.rejecting.delete(core.index),
   };
-  conn = record;
   if (core.restored) state.counters.reconnectsAccepted++;
   state.conns.set(core.index, record);
   ws.once('close', () => {

@@ -4,7 +4,8 @@ import type { EmulatorState } from './state';
 /**
  * Graceful handover of every connection (§10): each live, non-draining one gets
  * a `reconnect` frame from the core and is closed (1001) after `oldSocketCloseMs`;
- * fresh upgrades get 502 meanwhile. Resolves once those sockets are closed.
+ * fresh upgrades get 502 meanwhile. Resolves once the grace period is over and those
+ * sockets are closed.
  * While a drain runs, calling it again returns the same promise.
  *
  * @internal
@@ -14,15 +15,19 @@ export function drainAll(state: EmulatorState): Promise<void> {
   if (state.drain) return state.drain.promise;
   const old = [...state.conns.values()].filter((c) => !c.rejected && c.core.live && !c.core.draining);
   let finish = (): void => undefined;
+  let grace: ReturnType<typeof setTimeout> | undefined;
   const promise = new Promise<void>((resolve) => {
     finish = () => {
+      if (grace !== undefined) clearTimeout(grace);
       if (state.drain?.promise === promise) state.drain = undefined;
       resolve();
     };
   });
   state.drain = { promise, finish };
+  // Fresh upgrades get 502 for the whole grace period, even when every client left early.
+  const graceOver = new Promise<void>((resolve) => (grace = setTimeout(resolve, state.core.switches.oldSocketCloseMs)));
   for (const conn of old) state.core.drain(conn.core);
-  void Promise.all(old.map((c) => c.closed)).then(finish);
+  void Promise.all([graceOver, ...old.map((c) => c.closed)]).then(finish);
   return promise;
 }
 

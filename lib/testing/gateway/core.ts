@@ -1,7 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import { mergeSwitches } from './switches';
 import { receiveText } from './connection';
-import { createContext, type ConnState, type SubscribeFault } from './context';
+import { createContext, type ConnState, type CoreContext, type SubscribeFault } from './context';
 import type { Handovers } from './handover';
 import { accept, clientClosed, drain, publish, tokenRefusal } from './lifecycle';
 import type {
@@ -109,16 +109,12 @@ export function createGatewayCore(options: GatewayCoreOptions): GatewayCore {
   const ctx = createContext(options);
   const refusals: UpgradeRefusal[] = [];
   const upgrades: UpgradeEntry[] = [];
-  const get = (ref: ConnRef): ConnState => {
-    const conn = find(ref);
-    if (!conn) throw new RangeError(`no gateway connection ${JSON.stringify(indexOf(ref))}${indexOf(ref) < ctx.nextIndex ? ' (closed and forgotten)' : ''}`);
-    return conn;
-  };
-  // A connection forgotten after it closed (`retainClosed: false`) is treated as closed.
-  const find = (ref: ConnRef): ConnState | undefined => {
+  // A connection forgotten after it closed (`retainClosed: false`) counts as closed.
+  const on = <R>(ref: ConnRef, act: (conn: ConnState) => R, otherwise: R): R => {
     const conn = ctx.conns.get(indexOf(ref));
-    if (!conn && !(indexOf(ref) < ctx.nextIndex)) throw new RangeError(`no gateway connection ${JSON.stringify(indexOf(ref))}`);
-    return conn;
+    if (conn) return act(conn);
+    if (indexOf(ref) >= ctx.nextIndex) throw new RangeError(`no gateway connection ${JSON.stringify(indexOf(ref))}`);
+    return otherwise;
   };
   return {
     upgrade: (url) => {
@@ -127,45 +123,20 @@ export function createGatewayCore(options: GatewayCoreOptions): GatewayCore {
       return refusal;
     },
     accept: (url, link) => accept(ctx, url, link),
-    receive: (ref, text) => {
-      const conn = find(ref);
-      if (conn?.live) receiveText(ctx, conn, text);
-    },
-    clientClosed: (ref) => {
-      const conn = find(ref);
-      if (conn) clientClosed(ctx, conn);
-    },
+    receive: (ref, text) => on(ref, (c) => c.live && receiveText(ctx, c, text), undefined),
+    clientClosed: (ref) => on(ref, (c) => clientClosed(ctx, c), undefined),
     publish: (topic, room, data) => publish(ctx, topic, room, data),
-    drain: (ref) => {
-      const conn = find(ref);
-      return conn ? drain(ctx, conn) : undefined;
-    },
-    drop: (ref, code = 1006) => {
-      const conn = find(ref);
-      if (conn) ctx.close(conn, code, 'dropped');
-    },
-    sendRaw: (ref, data) => {
-      const conn = find(ref);
-      return conn ? ctx.send(conn, data) : false;
-    },
-    ping: (ref) => {
-      const conn = find(ref);
-      if (conn?.live) conn.link.ping?.();
-      return conn?.live ?? false;
-    },
+    drain: (ref) => on(ref, (c) => drain(ctx, c), undefined),
+    drop: (ref, code = 1006) => on(ref, (c) => ctx.close(c, code, 'dropped'), undefined),
+    sendRaw: (ref, data) => on(ref, (c) => ctx.send(c, data), false),
+    ping: (ref) => on(ref, (c) => c.live && (c.link.ping?.(), true), false),
     set: (input) => (ctx.switches = mergeSwitches(ctx.switches, input)),
     get switches() {
       return ctx.switches;
     },
-    rejectNext: (count) => void (ctx.forcedRejections += count_(count, 'rejectNext')),
-    refuseUpgrades: (count, refusal) => {
-      for (let i = 0; i < count_(count, 'refuseUpgrades'); i++) refusals.push({ ...refusal });
-    },
-    failNextSubscribes: (code, count = 1) => {
-      for (let i = 0; i < count_(count, 'failNextSubscribes'); i++) ctx.subscribeFaults.push(code);
-    },
+    ...faultControls(ctx, refusals),
     connections: () => [...ctx.conns.values()],
-    connection: get,
+    connection: (ref) => on(ref, (c) => c, undefined) ?? missing(ref),
     current: () => [...ctx.conns.values()].reverse().find((c) => c.live && c.welcomed && !c.draining),
     wire: ctx.wire,
     upgrades,
@@ -175,6 +146,22 @@ export function createGatewayCore(options: GatewayCoreOptions): GatewayCore {
       return ctx.rejections;
     },
   };
+}
+
+function faultControls(ctx: CoreContext, refusals: UpgradeRefusal[]): Pick<GatewayCore, 'rejectNext' | 'refuseUpgrades' | 'failNextSubscribes'> {
+  return {
+    rejectNext: (count) => void (ctx.forcedRejections += count_(count, 'rejectNext')),
+    refuseUpgrades: (count, refusal) => {
+      for (let i = 0; i < count_(count, 'refuseUpgrades'); i++) refusals.push({ ...refusal });
+    },
+    failNextSubscribes: (code, count = 1) => {
+      for (let i = 0; i < count_(count, 'failNextSubscribes'); i++) ctx.subscribeFaults.push(code);
+    },
+  };
+}
+
+function missing(ref: ConnRef): never {
+  throw new RangeError(`gateway connection ${JSON.stringify(indexOf(ref))} is closed and forgotten (retainClosed: false)`);
 }
 
 function count_(value: number, name: string): number {
