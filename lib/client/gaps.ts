@@ -11,11 +11,13 @@ import type { Gap } from './types';
 export interface GapState {
   open?: { from?: number; cause: string; readonly waiting: Set<number> };
   lastCause: string;
+  /** A handover failed and no session began since: whatever is lost is its doing. */
+  failedHandover: boolean;
 }
 
 /** @internal */
 export function createGaps(): GapState {
-  return { lastCause: 'error' };
+  return { lastCause: 'error', failedHandover: false };
 }
 
 /**
@@ -27,12 +29,14 @@ export function createGaps(): GapState {
 export function stepGaps(s: GapState, e: ConnectionEvent, now: number, wanted: () => Iterable<number>): Gap[] {
   switch (e.type) {
     case 'disconnected':
-      s.lastCause = e.cause;
+      s.lastCause = s.failedHandover ? 'handover_failed' : e.cause;
       return [];
     case 'handover':
       if (e.phase === 'failed') s.lastCause = 'handover_failed';
+      s.failedHandover = e.phase === 'failed';
       return [];
     case 'welcome':
+      s.failedHandover = false;
       if (e.restored) {
         if (e.gapFrom === undefined) return [];
         if (s.open) {

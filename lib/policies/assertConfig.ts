@@ -1,5 +1,5 @@
 /**
- * Config validation shared by the operators and policies. Every check throws a
+ * Config validation shared by the connection and the policies. Every check throws a
  * `TypeError` that names the function, the option, what was expected and what
  * was received (p-queue's constructor, rxjs `timeout`).
  *
@@ -64,13 +64,5 @@ export function assertFunction(owner: string, option: string, value: unknown): a
 export function assertBoolean(owner: string, option: string, value: unknown): asserts value is boolean {
   if (typeof value !== 'boolean') {
     throw new TypeError(`${owner}: option ${option} must be a boolean, got ${describeValue(value)}`);
-  }
-}
-
-/** Throws a `TypeError` unless `value` looks like a `SchedulerLike` (has `now` and `schedule`). @internal */
-export function assertScheduler(owner: string, option: string, value: unknown): void {
-  const v = value as { now?: unknown; schedule?: unknown } | null;
-  if (typeof v !== 'object' || v === null || typeof v.now !== 'function' || typeof v.schedule !== 'function') {
-    throw new TypeError(`${owner}: option ${option} must be a SchedulerLike (with now() and schedule()), got ${describeValue(value)}`);
   }
 }

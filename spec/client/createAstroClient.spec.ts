@@ -185,7 +185,33 @@ describe('createAstroClient', () => {
     });
   });
 
-  it('falls back to a fresh connection and re-subscribes when the reconnect token is refused', () => {
+  it('falls back to a fresh connection after the backoff when the reconnect token is refused, the old socket delivering meanwhile', () => {
+    const scheduler = createTestScheduler();
+    scheduler.run(() => {
+      const { gateway, client } = setup(scheduler);
+      const gaps: Gap[] = [];
+      const got: string[] = [];
+      client.gaps$.subscribe((g) => gaps.push(g));
+      const subs = new Subscription();
+      subs.add(client.topic('channel.tips', { room: 'r1' }).subscribe((e) => got.push(e.id ?? '?')));
+      subs.add(client.topic('channel.tips', { room: 'r2' }).subscribe());
+      at(scheduler, 10, () => gateway.drain(gateway.link(0), false));
+      // the token is refused at once; the old socket still delivers while the fallback waits
+      at(scheduler, 500, () => gateway.publish('channel.tips', 'r1', {}, 'during-backoff'));
+      at(scheduler, 3000, () => subs.unsubscribe());
+      scheduler.flush();
+      expect(gateway.links.map((l) => new URL(l.url).searchParams.has('reconnect_token'))).toEqual([false, true, false]);
+      // the backoff (1000 ms, no jitter) counts from the refusal
+      expect(gateway.link(2).sent[0]?.at).toBeGreaterThanOrEqual(1012);
+      expect(commandsOf(gateway.link(2), 'subscribe')).toEqual(['channel.tips/r1', 'channel.tips/r2']);
+      expect(got).toEqual(['during-backoff']);
+      // once the fresh session holds everything, the old socket is closed: nothing was lost, so no gap
+      expect(gateway.link(0).closedByClient).toBe(true);
+      expect(gaps).toEqual([]);
+    });
+  });
+
+  it('reports a gap from the old socket\'s last frame when it closes before the fallback holds everything', () => {
     const scheduler = createTestScheduler();
     scheduler.run(() => {
       const { gateway, client } = setup(scheduler);
@@ -193,14 +219,14 @@ describe('createAstroClient', () => {
       client.gaps$.subscribe((g) => gaps.push(g));
       const subs = new Subscription();
       subs.add(client.topic('channel.tips', { room: 'r1' }).subscribe());
-      subs.add(client.topic('channel.tips', { room: 'r2' }).subscribe());
       at(scheduler, 10, () => gateway.drain(gateway.link(0), false));
-      at(scheduler, 50, () => subs.unsubscribe());
+      at(scheduler, 400, () => gateway.publish('channel.tips', 'r1', {}, 'last'));
+      at(scheduler, 600, () => gateway.link(0).drop(1001));
+      at(scheduler, 3000, () => subs.unsubscribe());
       scheduler.flush();
-      expect(gateway.links.map((l) => new URL(l.url).searchParams.has('reconnect_token'))).toEqual([false, true, false]);
-      expect(commandsOf(gateway.link(2), 'subscribe')).toEqual(['channel.tips/r1', 'channel.tips/r2']);
-      expect(gateway.link(0).closedByClient).toBe(true);
       expect(gaps).toHaveLength(1);
+      expect(gaps[0]?.from).toBe(400);
+      expect(gaps[0]?.to).toBe(gateway.link(2).sent[0] ? (gateway.link(2).sent[0]?.at ?? 0) + 1 : NaN);
       expect(gaps[0]?.cause).toBe('handover_failed');
     });
   });

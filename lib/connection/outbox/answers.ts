@@ -38,7 +38,7 @@ export function onAnswer(s: OutboxState, answer: Answer, now: number, config: Ou
   } else {
     s.stale.delete(inflight.nonce);
   }
-  s.crossing?.add(slot.key);
+  s.crossing?.set(slot.key, [slot.topic, slot.room]);
   if (current && inflight.kind === 'unsubscribe' && inflight.room === undefined) s.topicLocks.delete(slot.topic);
   if (answer.error === 'rate_limit_exceeded') {
     if (current) {
@@ -67,6 +67,7 @@ function onSuccess(s: OutboxState, slot: Slot, inflight: Inflight, room: string 
   const canonical = room ?? inflight.room ?? slot.room;
   const target = canonical === slot.room ? slot : slotOf(s, slot.topic, canonical);
   target.held = true;
+  s.crossing?.set(target.key, [target.topic, target.room]);
   // The gateway keys subscriptions by canonical room: an alias is never held under its own name.
   if (target !== slot) slot.held = false;
   if (!want) {

@@ -37,7 +37,7 @@ export function stepOutbox(s: OutboxState, input: OutboxInput, now: number, conf
       break;
     case 'crossing':
       s.ready = false;
-      s.crossing = new Set([...s.byNonce.values()].map((i) => i.slot));
+      s.crossing = new Map([...s.byNonce.values()].map((i) => [i.slot, [i.topic, i.slotRoom]] as const));
       break;
     case 'down':
       down(s);
@@ -105,14 +105,14 @@ function fresh(s: OutboxState, now: number, config: OutboxConfig): void {
  * those subscriptions are issued again (idempotently), through the bucket.
  */
 function restored(s: OutboxState, now: number): void {
-  const crossed = s.crossing ?? new Set<string>();
-  for (const inflight of s.byNonce.values()) crossed.add(inflight.slot);
+  const crossed = s.crossing ?? new Map<string, readonly [string, string]>();
+  for (const inflight of s.byNonce.values()) crossed.set(inflight.slot, [inflight.topic, inflight.slotRoom]);
   s.byNonce.clear();
   s.stale.clear();
   s.topicLocks.clear();
-  for (const key of crossed) {
-    const slot = s.slots.get(key);
-    if (!slot) continue;
+  for (const [key, [topic, room]] of crossed) {
+    // A slot forgotten since (its unsubscribe answered on the old socket) may still be in the snapshot.
+    const slot = s.slots.get(key) ?? slotOf(s, topic, room);
     slot.inflight = undefined;
     slot.held = 'unknown';
     for (const w of slot.wants.values()) w.confirmed = false;
@@ -130,8 +130,8 @@ function restored(s: OutboxState, now: number): void {
 /** The session's socket is gone: nothing leaves until the next session; what was in flight crossed. */
 function down(s: OutboxState): void {
   s.ready = false;
-  if (!s.crossing) s.crossing = new Set();
-  for (const inflight of s.byNonce.values()) s.crossing.add(inflight.slot);
+  if (!s.crossing) s.crossing = new Map();
+  for (const inflight of s.byNonce.values()) s.crossing.set(inflight.slot, [inflight.topic, inflight.slotRoom]);
 }
 
 /** Commands without an answer past their deadline: their outcome is unknown; try again with backoff. */

@@ -100,8 +100,8 @@ export interface OutboxState {
   readonly topicLocks: Set<string>;
   /** Whether commands may leave: a welcomed session, not crossing a handover. */
   ready: boolean;
-  /** Between a `reconnect` frame and the next session: slots whose commands crossed it. */
-  crossing?: Set<string>;
+  /** Between a `reconnect` frame and the next session: slots (key → topic, room) whose commands crossed it. */
+  crossing?: Map<string, readonly [topic: string, room: string]>;
   pausedUntil: number;
   bucket: TokenBucket;
   seq: number;
