@@ -1,12 +1,21 @@
 /**
- * The package build (`npm run build`): four outputs in `dist/`.
+ * The package build (`npm run build`): three builds into `dist/`.
  *
  * | entry | formats | platform | notes |
  * | --- | --- | --- | --- |
  * | `index` (`astro-rx`) | CJS `.js` + ESM `.mjs`, `.d.ts` + `.d.mts` | node | uses `ws` in Node |
+ * | `protocol/index` (`astro-rx/protocol`) | CJS + ESM, declarations | node | codecs, decoder, commands, policies |
+ * | `operators/index` (`astro-rx/operators`) | CJS + ESM, declarations | node | `connect`, `runMachine` |
  * | `testing/index` (`astro-rx/testing`) | CJS + ESM, declarations | node | the emulator (Node only) |
- * | `browser/index` (`astro-rx`, `browser` condition) | ESM | browser | `defaultWebSocket` → `defaultWebSocket.browser`: no `ws`, no Node built-in |
+ * | `browser/index`, `browser/protocol/index`, `browser/operators/index` (`browser` condition; chunks in `browser/`) | ESM | browser | `defaultWebSocket` → `defaultWebSocket.browser`: no `ws`, no Node built-in |
  * | `cli/main` (the `astro-rx` bin) | CJS, executable | node | built when `lib/cli/main.ts` exists |
+ *
+ * Each build splits the code its entries share into chunks (CommonJS too), so
+ * that `AstroError` is one class whichever entry a value came from (`instanceof`
+ * works across `astro-rx`, `astro-rx/operators` and `astro-rx/testing`;
+ * `scripts/pack-smoke.sh` checks it). tsup's CommonJS splitting passes the
+ * output through sucrase, which rewrites `?.` and `??` into small helpers: the
+ * CommonJS build pays that, the ES modules do not.
  *
  * Dependencies and peer dependencies (rxjs, io-ts, fp-ts, rxjs-for-await, ws)
  * stay external: the bundles hold only this package's code.
@@ -71,9 +80,15 @@ const makeExecutable = async () => {
 export default defineConfig([
   {
     ...common,
-    entry: { index: 'lib/index.ts', 'testing/index': 'lib/testing/index.ts' },
+    entry: {
+      index: 'lib/index.ts',
+      'protocol/index': 'lib/protocol/index.ts',
+      'operators/index': 'lib/operators/index.ts',
+      'testing/index': 'lib/testing/index.ts',
+    },
     format: ['cjs', 'esm'],
     platform: 'node',
+    splitting: true,
     dts: true,
     noExternal: [DEEP_IMPORT],
     esbuildPlugins: [nodeDeepImports],
@@ -86,9 +101,12 @@ export default defineConfig([
   },
   {
     ...common,
-    entry: { 'browser/index': 'lib/index.ts' },
+    // its own folder, so that its chunks never mix with the Node build's
+    outDir: 'dist/browser',
+    entry: { index: 'lib/index.ts', 'protocol/index': 'lib/protocol/index.ts', 'operators/index': 'lib/operators/index.ts' },
     format: ['esm'],
     platform: 'browser',
+    splitting: true,
     esbuildPlugins: [browserTransport],
   },
   ...(existsSync(CLI_ENTRY)

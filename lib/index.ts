@@ -8,12 +8,12 @@
  * built from are in `astro-rx/operators`; the gateway emulator is in
  * `astro-rx/testing`.
  *
- * Every name is exported explicitly (no `export *`), so nothing internal leaks;
- * `spec/ecosystem/surface.spec.ts` keeps the list at 30 names or fewer.
- *
  * @packageDocumentation
  * @module astro-rx
  */
+
+// Every name is exported explicitly (no `export *`), so nothing internal leaks;
+// spec/ecosystem/surface.spec.ts keeps the list at 30 names or fewer.
 
 // the client
 export { createAstroClient, DEFAULT_URL } from './client/createAstroClient';

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs the packed tarball (what `npm publish` would upload) into an empty
-# folder, as a user would, and loads every entry point with require and import.
+# folder, as a user would, and loads every entry point (astro-rx, astro-rx/protocol,
+# astro-rx/operators, astro-rx/testing) with require and import.
 # Run after `npm run build`. Uses the npm registry for the dependencies only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -f dist/index.js ] || { echo "pack-smoke: dist/ is missing; run npm run build first" >&2; exit 1; }
 
-# The browser build must not reach for `ws` or a Node built-in.
-if grep -nE "from ['\"](ws|node:[a-z_/]+|http|https|net|tls|crypto|stream|events|module)['\"]|require\(" dist/browser/index.mjs; then
-  echo "pack-smoke: dist/browser/index.mjs imports ws or a Node built-in" >&2
+# The browser build (every entry and chunk under dist/browser/) must not reach for `ws` or a Node built-in.
+for entry in index protocol/index operators/index; do
+  [ -f "dist/browser/$entry.mjs" ] || { echo "pack-smoke: dist/browser/$entry.mjs is missing" >&2; exit 1; }
+done
+if grep -rnE "from ['\"](ws|node:[a-z_/]+|http|https|net|tls|crypto|stream|events|module)['\"]|require\(" dist/browser; then
+  echo "pack-smoke: dist/browser/ imports ws or a Node built-in" >&2
   exit 1
 fi
 
@@ -54,28 +58,64 @@ module.exports = async function roundtrip({ createAstroClient }, { startEmulator
 };
 EOF
 
+cat >entries.js <<'EOF'
+// Every entry loads, exports what it documents, and the entries share one AstroError class.
+module.exports = async function entries({ core, protocol, operators, testing, rxjs }, label) {
+  const functions = {
+    'astro-rx': [core, ['createAstroClient', 'AstroError', 'isAstroError', 'openSocket']],
+    'astro-rx/protocol': [protocol, ['decodeFrame', 'subscribeCommand', 'encodeCommand', 'isRetryable', 'backoffDelay', 'take', 'matchDecodeFailure']],
+    'astro-rx/operators': [operators, ['connect', 'runMachine']],
+    'astro-rx/testing': [testing, ['startEmulator', 'virtualGateway']],
+  };
+  for (const [entry, [module, names]] of Object.entries(functions)) {
+    for (const name of names) if (typeof module[name] !== 'function') throw new Error(label + ': ' + entry + ' ' + name + ' is ' + typeof module[name]);
+  }
+  if (typeof protocol.TOPICS['channel.tips'] !== 'object') throw new Error(label + ': astro-rx/protocol has no TOPICS');
+  const welcome = protocol.decodeFrame('{"type":"welcome","data":{"client_id":"c1"}}');
+  if (welcome._tag !== 'Right' || welcome.right.data.client_id !== 'c1') throw new Error(label + ': decodeFrame gave ' + JSON.stringify(welcome));
+  const totals = [];
+  rxjs.of(1, 2, 3).pipe(operators.runMachine((sum, n) => ({ state: sum + n, outputs: [sum + n] }), 0, undefined)).subscribe((n) => totals.push(n));
+  if (totals.join() !== '1,3,6') throw new Error(label + ': runMachine gave ' + totals.join());
+  // an error made in astro-rx/operators is an AstroError of astro-rx
+  const down = await rxjs.firstValueFrom(
+    operators
+      .connect({ url: 'ws://127.0.0.1:1', intents: rxjs.NEVER, tokenOf: () => undefined, openSocket: () => rxjs.throwError(() => new Error('refused')) })
+      .pipe(rxjs.filter((e) => e.type === 'disconnected')),
+  );
+  if (!core.isAstroError(down.error, 'transport')) throw new Error(label + ': the error of astro-rx/operators is not an AstroError of astro-rx');
+  console.log('   ' + label + ': astro-rx, astro-rx/protocol, astro-rx/operators, astro-rx/testing ok');
+};
+EOF
+
 echo "== require (CommonJS)"
 node -e "
 const core = require('astro-rx');
+const protocol = require('astro-rx/protocol');
+const operators = require('astro-rx/operators');
 const testing = require('astro-rx/testing');
-for (const [name, v] of [['createAstroClient', core.createAstroClient], ['AstroError', core.AstroError], ['startEmulator', testing.startEmulator]]) {
-  if (typeof v !== 'function') throw new Error(name + ' is ' + typeof v);
+for (const [entry, file] of [['astro-rx', 'dist/index.js'], ['astro-rx/protocol', 'dist/protocol/index.js'], ['astro-rx/operators', 'dist/operators/index.js'], ['astro-rx/testing', 'dist/testing/index.js']]) {
+  if (!require.resolve(entry).endsWith(file)) throw new Error('require resolved ' + entry + ' to ' + require.resolve(entry));
 }
-if (!require.resolve('astro-rx').endsWith('dist/index.js')) throw new Error('require resolved ' + require.resolve('astro-rx'));
-require('./roundtrip.js')(core, testing, 'require').catch((e) => { console.error(e); process.exit(1); });
+(async () => {
+  await require('./entries.js')({ core, protocol, operators, testing, rxjs: require('rxjs') }, 'require');
+  await require('./roundtrip.js')(core, testing, 'require');
+})().catch((e) => { console.error(e); process.exit(1); });
 "
 
 echo "== import (ES module)"
 node --input-type=module -e "
 const core = await import('astro-rx');
+const protocol = await import('astro-rx/protocol');
+const operators = await import('astro-rx/operators');
 const testing = await import('astro-rx/testing');
-for (const [name, v] of [['createAstroClient', core.createAstroClient], ['AstroError', core.AstroError], ['startEmulator', testing.startEmulator]]) {
-  if (typeof v !== 'function') throw new Error(name + ' is ' + typeof v);
+for (const [entry, file] of [['astro-rx', 'dist/index.mjs'], ['astro-rx/protocol', 'dist/protocol/index.mjs'], ['astro-rx/operators', 'dist/operators/index.mjs'], ['astro-rx/testing', 'dist/testing/index.mjs']]) {
+  const url = import.meta.resolve(entry);
+  if (!url.endsWith(file)) throw new Error('import resolved ' + entry + ' to ' + url);
 }
-const url = import.meta.resolve('astro-rx');
-if (!url.endsWith('dist/index.mjs')) throw new Error('import resolved ' + url);
 const { createRequire } = await import('node:module');
-await createRequire(import.meta.url)('./roundtrip.js')(core, testing, 'import');
+const require = createRequire(import.meta.url);
+await require('./entries.js')({ core, protocol, operators, testing, rxjs: await import('rxjs') }, 'import');
+await require('./roundtrip.js')(core, testing, 'import');
 "
 
 echo "== bin"

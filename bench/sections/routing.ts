@@ -96,7 +96,6 @@ async function build(k: number): Promise<Bench> {
     token: TOKEN,
     openSocket: fake.openSocket,
     rateLimit: { burst: 1_000_000, intervalMs: 1 },
-    maxQueuedCommands: 1_000_000,
     heartbeatTimeoutMs: 0,
     requestTimeoutMs: 600_000,
   });

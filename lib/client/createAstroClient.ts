@@ -9,7 +9,7 @@ import type { ConnectionEvent, Intent } from '../connection/events';
 import { safeLogger } from '../util/logger';
 import { checkUrl } from '../util/url';
 import { eachEvent } from './eachEvent';
-import { Entry, Registry, Router } from './registry';
+import { Entry, Registry, addSink, removeSink, sinksOf } from './registry';
 import { createGaps, done, stepGaps } from './gaps';
 import { countEvent, createMetrics, snapshotMetrics } from './metrics';
 import { reduceState } from './state';
@@ -68,7 +68,6 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   const metricsChanged = new Subject<void>();
   const gapState = createGaps();
   const registry = new Registry((token, live) => (live ? log.addSecret(token) : log.removeSecret(token)));
-  const router = new Router();
   let closed = false;
 
   const publishMetrics = () => {
@@ -89,13 +88,12 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
 
   const removeEntry = (entry: Entry) => {
     if (!registry.remove(entry)) return false;
-    router.remove(entry);
-    emitGaps(done(gapState, [entry.id], scheduler.now()));
+    emitGaps(done(gapState, [entry], scheduler.now()));
     return true;
   };
 
   const onEvent = (e: ConnectionEvent) => {
-    emitGaps(stepGaps(gapState, e, scheduler.now(), () => [...registry.values()].map((entry) => entry.id)));
+    emitGaps(stepGaps(gapState, e, scheduler.now(), () => registry.values()));
     setState(reduceState(state.value, e, gapState.lastCause));
     if (countEvent(metrics, e)) publishMetrics();
     switch (e.type) {
@@ -103,17 +101,12 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         if (frames.observed) frames.next(e.frame);
         return;
       case 'subscribed':
-        for (const ref of e.refs) {
-          const entry = registry.get(ref);
-          if (!entry || entry.canonical === e.room) continue;
-          entry.canonical = e.room;
-          if (e.room !== entry.room) router.add(entry, e.room);
-        }
+        for (const ref of e.refs) registry.canonical(ref as Entry, e.room);
         return;
       case 'failed':
         for (const ref of e.refs) {
-          const entry = registry.get(ref);
-          if (entry && removeEntry(entry)) entry.subject.error(failure(entry, e.error));
+          const entry = ref as Entry;
+          if (removeEntry(entry)) for (const sink of sinksOf(entry)) sink.error(failure(entry, e.error));
         }
         return publishMetrics();
       case 'decode_failure': {
@@ -144,16 +137,16 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
 
   const onMessage = (frame: MessageFrame) => {
     metrics.messages++;
-    router.route(frame.topic, frame.room, frame as unknown as TopicMessage<TopicName>);
+    registry.route(frame.topic, frame.room, frame as unknown as TopicMessage<TopicName>);
     if (frames.observed) frames.next(frame);
   };
 
-  const wantOf = (entry: Entry): Intent => ({ type: 'want', ref: entry.id, topic: entry.topic, room: entry.room, tokenRef: entry.tokenRef });
+  const wantOf = (entry: Entry): Intent => ({ type: 'want', ref: entry, topic: entry.topic, room: entry.room, tokenRef: entry.tokenRef });
   const connection$ = connect({
     ...connectionOptions(options, url, scheduler, log),
     wakeups: options.wakeups ?? defaultWakeups(),
     // A new connection starts from what is wanted now, then follows the changes.
-    intents: defer(() => merge(from([...registry.values()].filter((e) => e.refs > 0).map(wantOf)), intents)),
+    intents: defer(() => merge(from([...registry.values()].filter((e) => e.sinks !== undefined).map(wantOf)), intents)),
     tokenOf: (ref) => registry.tokenOf(ref),
     onMessage,
   }).pipe(
@@ -162,7 +155,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       error: (err: unknown) => {
         const e = err instanceof AstroError ? err : new AstroError('transport', 'connection failed');
         setState({ status: 'closed', lastError: { code: e.code, message: e.message } });
-        for (const entry of [...registry.values()]) if (removeEntry(entry)) entry.subject.error(e);
+        for (const entry of [...registry.values()]) if (removeEntry(entry)) for (const sink of sinksOf(entry)) sink.error(e);
       },
       finalize: () => {
         // Nothing waits any more: the queue died with the connection.
@@ -202,15 +195,13 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       } catch (e) {
         return subscriber.error(e);
       }
-      const { entry, created } = registry.acquire(name, opts.room ?? '', token, tokenType);
-      if (created) router.add(entry, entry.room);
-      const inner = (entry.subject as unknown as Observable<TopicMessage<T>>).subscribe(subscriber);
-      if (entry.refs++ === 0) intents.next(wantOf(entry));
+      const entry = registry.acquire(name, opts.room ?? '', token, tokenType);
+      const sink = subscriber as unknown as Parameters<typeof addSink>[1];
+      if (addSink(entry, sink)) intents.next(wantOf(entry));
       publishMetrics();
       hold();
       return () => {
-        inner.unsubscribe();
-        if (--entry.refs === 0 && removeEntry(entry)) intents.next({ type: 'unwant', ref: entry.id });
+        if (removeSink(entry, sink) && removeEntry(entry)) intents.next({ type: 'unwant', ref: entry });
         publishMetrics();
         unhold();
       };
@@ -247,7 +238,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       closed = true;
       for (const entry of [...registry.values()]) {
         removeEntry(entry);
-        entry.subject.complete();
+        for (const sink of sinksOf(entry)) sink.complete();
       }
       closing.next();
       closing.complete();

@@ -9,7 +9,7 @@ import type { Gap } from './types';
  * @internal
  */
 export interface GapState {
-  open?: { from?: number; cause: string; readonly waiting: Set<number> };
+  open?: { from?: number; cause: string; readonly waiting: Set<unknown> };
   lastCause: string;
   /** A handover failed and no session began since: whatever is lost is its doing. */
   failedHandover: boolean;
@@ -26,7 +26,7 @@ export function createGaps(): GapState {
  *
  * @internal
  */
-export function stepGaps(s: GapState, e: ConnectionEvent, now: number, wanted: () => Iterable<number>): Gap[] {
+export function stepGaps(s: GapState, e: ConnectionEvent, now: number, wanted: () => Iterable<unknown>): Gap[] {
   switch (e.type) {
     case 'disconnected':
       s.lastCause = s.failedHandover ? 'handover_failed' : e.cause;
@@ -48,14 +48,14 @@ export function stepGaps(s: GapState, e: ConnectionEvent, now: number, wanted: (
       s.open = {
         ...(e.gapFrom !== undefined || s.open?.from !== undefined ? { from: Math.min(e.gapFrom ?? Infinity, s.open?.from ?? Infinity) } : {}),
         cause: s.open?.cause ?? s.lastCause,
-        waiting: new Set(wanted()),
+        waiting: new Set<unknown>(wanted()),
       };
       return settle(s, now);
     case 'loss':
       if (s.open) s.open.from = Math.min(s.open.from ?? e.at, e.at);
       return [];
     case 'lost':
-      if (!s.open) s.open = { from: now, cause: 'resubscribe', waiting: new Set() };
+      if (!s.open) s.open = { from: now, cause: 'resubscribe', waiting: new Set<unknown>() };
       s.open.from ??= now;
       for (const ref of e.refs) s.open.waiting.add(ref);
       return [];
@@ -68,7 +68,7 @@ export function stepGaps(s: GapState, e: ConnectionEvent, now: number, wanted: (
 }
 
 /** These entries are back (or gone): the window may close. @internal */
-export function done(s: GapState, refs: Iterable<number>, now: number): Gap[] {
+export function done(s: GapState, refs: Iterable<unknown>, now: number): Gap[] {
   if (!s.open) return [];
   for (const ref of refs) s.open.waiting.delete(ref);
   return settle(s, now);

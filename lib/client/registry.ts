@@ -1,21 +1,28 @@
-import { Subject } from 'rxjs';
+import type { Subscriber } from 'rxjs';
 import type { TokenType } from '../protocol/tokenType';
 import type { TopicName } from '../protocol/topics';
-import { slotKey, subscriptionKey } from '../connection/subscriptionKey';
+import { SlotMap } from '../connection/subscriptionKey';
+import { Some, add, all, count, without } from '../util/some';
 import type { TopicMessage } from './types';
 
-/** One subscription as the client holds it: a requested (topic, room, token) and its subscribers. @internal */
+/** A `topic()` subscriber. @internal */
+export type Sink = Subscriber<TopicMessage<TopicName>>;
+
+/**
+ * One subscription as the client holds it: a requested (topic, room, token) and
+ * its subscribers. The entry itself is the identity the connection's intents carry.
+ *
+ * @internal
+ */
 export interface Entry {
-  readonly id: number;
-  readonly key: string;
   readonly topic: string;
   readonly room: string;
   readonly tokenRef: number;
-  readonly subject: Subject<TopicMessage<TopicName>>;
-  /** How many `topic()` subscribers share it. */
-  refs: number;
+  /** The `topic()` subscribers that share it (one, almost always). */
+  sinks: Some<Sink> | undefined;
   /** The room the gateway named, once subscribed. */
   canonical?: string;
+  live: boolean;
 }
 
 interface TokenRecord {
@@ -26,34 +33,36 @@ interface TokenRecord {
 }
 
 /**
- * The user's subscriptions: entries keyed by (topic, room, token), reference
- * counted, and the tokens they use, reference counted too, so that a backend
- * rotating tokens holds only the live ones. Tokens are known to the rest of the
- * client by a number (`tokenRef`).
+ * The user's subscriptions, keyed by (topic, room, token), and the tokens they
+ * use, both reference counted, so that a backend rotating tokens holds only the
+ * live ones. Tokens are known to the rest of the client by a number. It also
+ * routes each `message` with one lookup: to the entries that requested its room,
+ * and to those whose canonical room it is.
  *
  * @internal
  */
 export class Registry {
-  private readonly entries = new Map<string, Entry>();
-  private readonly byId = new Map<number, Entry>();
+  private readonly entries = new SlotMap<Some<Entry>>();
+  /** Entries whose canonical room differs from the requested one, by canonical room. */
+  private readonly aliased = new SlotMap<Some<Entry>>();
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly tokenByRef = new Map<number, TokenRecord>();
-  private nextId = 1;
   private nextTokenRef = 1;
+  private count = 0;
 
   constructor(private readonly onToken: (token: string, live: boolean) => void) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
-  /** The entry of (topic, room, token), created when missing; `created` tells which. */
-  acquire(topic: string, room: string, token: string, tokenType: TokenType): { entry: Entry; created: boolean } {
+  /** The entry of (topic, room, token), created when missing. */
+  acquire(topic: string, room: string, token: string, tokenType: TokenType): Entry {
     const tokenKey = tokenType + '\u0000' + token;
     let record = this.tokens.get(tokenKey);
-    const key = record ? subscriptionKey(topic, room, record.ref) : undefined;
-    const found = key === undefined ? undefined : this.entries.get(key);
-    if (found) return { entry: found, created: false };
+    const ref = record?.ref;
+    const found = all(this.entries.get(topic, room)).find((e) => e.tokenRef === ref);
+    if (found) return found;
     if (!record) {
       record = { ref: this.nextTokenRef++, token, tokenType, entries: 0 };
       this.tokens.set(tokenKey, record);
@@ -61,17 +70,29 @@ export class Registry {
       this.onToken(token, true);
     }
     record.entries++;
-    const entry: Entry = { id: this.nextId++, key: subscriptionKey(topic, room, record.ref), topic, room, tokenRef: record.ref, subject: new Subject(), refs: 0 };
-    this.entries.set(entry.key, entry);
-    this.byId.set(entry.id, entry);
-    return { entry, created: true };
+    const entry: Entry = { topic, room, tokenRef: record.ref, sinks: undefined, live: true };
+    this.entries.set(topic, room, add(this.entries.get(topic, room), entry));
+    this.count++;
+    return entry;
   }
 
-  /** Forgets an entry (and its token when no entry uses it any more). Returns whether it was there. */
+  /** The gateway named the canonical room of an entry. */
+  canonical(entry: Entry, room: string): void {
+    if (!entry.live || entry.canonical === room) return;
+    if (entry.canonical !== undefined && entry.canonical !== entry.room) this.unroute(entry, entry.canonical);
+    entry.canonical = room;
+    if (room !== entry.room) this.aliased.set(entry.topic, room, add(this.aliased.get(entry.topic, room), entry));
+  }
+
+  /** Forgets an entry (and its token when no entry uses it any more). Returns whether it was live. */
   remove(entry: Entry): boolean {
-    if (this.byId.get(entry.id) !== entry) return false;
-    this.entries.delete(entry.key);
-    this.byId.delete(entry.id);
+    if (!entry.live) return false;
+    entry.live = false;
+    this.count--;
+    const rest = without(this.entries.get(entry.topic, entry.room), entry);
+    if (rest === undefined) this.entries.delete(entry.topic, entry.room);
+    else this.entries.set(entry.topic, entry.room, rest);
+    if (entry.canonical !== undefined && entry.canonical !== entry.room) this.unroute(entry, entry.canonical);
     const record = this.tokenByRef.get(entry.tokenRef);
     if (record && --record.entries === 0) {
       this.tokenByRef.delete(record.ref);
@@ -81,79 +102,55 @@ export class Registry {
     return true;
   }
 
-  get(id: number): Entry | undefined {
-    return this.byId.get(id);
-  }
-
   tokenOf(ref: number): { token: string; tokenType: TokenType } | undefined {
     return this.tokenByRef.get(ref);
   }
 
-  /** How many distinct tokens are live. */
-  get tokenCount(): number {
-    return this.tokens.size;
+  *values(): IterableIterator<Entry> {
+    for (const some of this.entries.values()) yield* all(some);
   }
 
-  values(): IterableIterator<Entry> {
-    return this.byId.values();
+  /** Delivers a message to the subscribers of its (topic, room); a frame without a room goes to every room of the topic. */
+  route(topic: string, room: string | undefined, message: TopicMessage<TopicName>): void {
+    if (room === undefined) return this.routeTopic(topic, message);
+    const direct = this.entries.get(topic, room);
+    const aliased = this.aliased.size === 0 ? undefined : this.aliased.get(topic, room);
+    if (direct !== undefined && !Array.isArray(direct) && aliased === undefined) return deliver(direct as unknown as Entry, message);
+    for (const entry of [...all<Entry>(direct), ...all<Entry>(aliased)]) deliver(entry, message);
+  }
+
+  private routeTopic(topic: string, message: TopicMessage<TopicName>): void {
+    for (const some of [...this.entries.ofTopic(topic).values()]) for (const entry of all(some)) deliver(entry, { ...message, room: entry.canonical ?? entry.room });
+  }
+
+  private unroute(entry: Entry, room: string): void {
+    const rest = without(this.aliased.get(entry.topic, room), entry);
+    if (rest === undefined) this.aliased.delete(entry.topic, room);
+    else this.aliased.set(entry.topic, room, rest);
   }
 }
 
-/**
- * Routes each `message` to the entries of its (topic, room) with one `Map`
- * lookup. An entry is routed under its requested room at once (messages may
- * precede the subscribe answer) and under its canonical room once known.
- *
- * @internal
- */
-export class Router {
-  private readonly routes = new Map<string, Entry | Entry[]>();
-  private readonly byTopic = new Map<string, Set<Entry>>();
+/** Hands a message to an entry's subscribers. @internal */
+export function deliver(entry: Entry, message: TopicMessage<TopicName>): void {
+  const sinks = entry.sinks;
+  if (sinks === undefined) return;
+  if (!Array.isArray(sinks)) return (sinks as Sink).next(message);
+  for (const sink of [...(sinks as readonly Sink[])]) sink.next(message);
+}
 
-  add(entry: Entry, room: string): void {
-    const key = slotKey(entry.topic, room);
-    const current = this.routes.get(key);
-    if (current === undefined) this.routes.set(key, entry);
-    else if (Array.isArray(current)) {
-      if (!current.includes(entry)) current.push(entry);
-    } else if (current !== entry) this.routes.set(key, [current, entry]);
-    let set = this.byTopic.get(entry.topic);
-    if (!set) this.byTopic.set(entry.topic, (set = new Set()));
-    set.add(entry);
-  }
+/** Adds a subscriber; returns whether it is the entry's first. @internal */
+export function addSink(entry: Entry, sink: Sink): boolean {
+  entry.sinks = add(entry.sinks, sink);
+  return count(entry.sinks) === 1;
+}
 
-  remove(entry: Entry): void {
-    for (const room of entry.canonical === undefined ? [entry.room] : [entry.room, entry.canonical]) {
-      const key = slotKey(entry.topic, room);
-      const current = this.routes.get(key);
-      if (current === entry) this.routes.delete(key);
-      else if (Array.isArray(current)) {
-        const rest = current.filter((e) => e !== entry);
-        if (rest.length === 0) this.routes.delete(key);
-        else this.routes.set(key, rest.length === 1 ? (rest[0] as Entry) : rest);
-      }
-    }
-    const set = this.byTopic.get(entry.topic);
-    set?.delete(entry);
-    if (set?.size === 0) this.byTopic.delete(entry.topic);
-  }
+/** Removes a subscriber; returns whether it was the entry's last. @internal */
+export function removeSink(entry: Entry, sink: Sink): boolean {
+  entry.sinks = without(entry.sinks, sink);
+  return entry.sinks === undefined;
+}
 
-  /** Delivers a message; returns how many entries got it. */
-  route(topic: string, room: string | undefined, message: TopicMessage<TopicName>): number {
-    if (room !== undefined) {
-      const target = this.routes.get(slotKey(topic, room));
-      if (target === undefined) return 0;
-      if (!Array.isArray(target)) {
-        target.subject.next(message);
-        return 1;
-      }
-      for (const entry of [...target]) entry.subject.next(message);
-      return target.length;
-    }
-    // No room on the frame (common in the gateway's own examples): every room of the topic gets it.
-    const set = this.byTopic.get(topic);
-    if (!set) return 0;
-    for (const entry of [...set]) entry.subject.next({ ...message, room: entry.canonical ?? entry.room });
-    return set.size;
-  }
+/** Every subscriber of an entry (a copy). @internal */
+export function sinksOf(entry: Entry): readonly Sink[] {
+  return [...all(entry.sinks)];
 }

@@ -4,15 +4,16 @@ import type { ServerFrame } from '../protocol/frames';
 import type { DisconnectCause } from './disconnectCause';
 
 /**
- * What the user wants of the connection: entry `ref` wants (topic, room) with the
- * token the caller knows as `tokenRef`; or no longer wants it. The connection
+ * What the user wants of the connection: `ref` (an identity of the caller's
+ * choosing, e.g. its own record) wants (topic, room) with the token the caller
+ * knows as `tokenRef`; or no longer wants it. The connection
  * keeps the gateway in line with the latest intents.
  *
  * @category Connection
  */
 export type Intent =
-  | { readonly type: 'want'; readonly ref: number; readonly topic: string; readonly room: string; readonly tokenRef: number }
-  | { readonly type: 'unwant'; readonly ref: number };
+  | { readonly type: 'want'; readonly ref: unknown; readonly topic: string; readonly room: string; readonly tokenRef: number }
+  | { readonly type: 'unwant'; readonly ref: unknown };
 
 /**
  * What a connection reports: the gateway's frames (messages go to `onMessage`),
@@ -31,11 +32,11 @@ export type ConnectionEvent =
   /** A decoded frame other than a message. */
   | { readonly type: 'frame'; readonly frame: ServerFrame }
   /** The gateway holds these entries' subscription, in the canonical `room`. */
-  | { readonly type: 'subscribed'; readonly refs: readonly number[]; readonly topic: string; readonly room: string }
+  | { readonly type: 'subscribed'; readonly refs: readonly unknown[]; readonly topic: string; readonly room: string }
   /** These entries' subscription failed for good. */
-  | { readonly type: 'failed'; readonly refs: readonly number[]; readonly error: AstroError }
+  | { readonly type: 'failed'; readonly refs: readonly unknown[]; readonly error: AstroError }
   /** These entries' subscription was lost within the session; it is being restored. */
-  | { readonly type: 'lost'; readonly refs: readonly number[] }
+  | { readonly type: 'lost'; readonly refs: readonly unknown[] }
   /** A socket still delivering after a refused handover closed: events since `at` may be missing. */
   | { readonly type: 'loss'; readonly at: number }
   | { readonly type: 'handover'; readonly phase: 'started' | 'completed' | 'failed' }

@@ -72,7 +72,7 @@ export function resolveBackoffConfig(config: BackoffConfig = {}, owner = 'backof
  *
  * @example Exponential delays without jitter
  * ```ts
- * import { backoffDelay } from 'astro-rx';
+ * import { backoffDelay } from 'astro-rx/protocol';
  * [0, 1, 2, 5].map((n) => backoffDelay(n, { jitter: false }));
  * // Output: [1000, 2000, 4000, 30000]
  * backoffDelay(0, { random: () => 0.5 }); // full jitter

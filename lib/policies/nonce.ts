@@ -19,7 +19,7 @@ interface CryptoLike {
  *
  * @example A nonce for a command
  * ```ts
- * import { defaultNonce } from 'astro-rx';
+ * import { defaultNonce } from 'astro-rx/protocol';
  * defaultNonce();
  * // Output (random): '3b241101-e2bb-4255-8caf-4136c566a962'
  * ```
@@ -48,7 +48,7 @@ export function defaultNonce(): string {
  *
  * @example Deterministic in a test
  * ```ts
- * import { uuidV4 } from 'astro-rx';
+ * import { uuidV4 } from 'astro-rx/protocol';
  * uuidV4(() => 0);
  * // Output: '00000000-0000-4000-8000-000000000000'
  * ```

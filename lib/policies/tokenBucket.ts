@@ -53,7 +53,7 @@ export function assertTokenBucketConfig(owner: string, config: TokenBucketConfig
  *
  * @example A bucket for Astro's command limit
  * ```ts
- * import { createBucket } from 'astro-rx';
+ * import { createBucket } from 'astro-rx/protocol';
  * createBucket(100, 0);
  * // Output: { tokens: 100, updatedAt: 0 }
  * ```
@@ -77,7 +77,7 @@ export function createBucket(burst: number, now: number): TokenBucket {
  *
  * @example Two intervals and a half later
  * ```ts
- * import { refill } from 'astro-rx';
+ * import { refill } from 'astro-rx/protocol';
  * refill({ tokens: 0, updatedAt: 0 }, 250, { burst: 100, intervalMs: 100 });
  * // Output: { tokens: 2, updatedAt: 200 }
  * ```
@@ -105,7 +105,7 @@ export function refill(bucket: TokenBucket, now: number, config: TokenBucketConf
  *
  * @example The second take within an interval fails
  * ```ts
- * import { createBucket, take } from 'astro-rx';
+ * import { createBucket, take } from 'astro-rx/protocol';
  * const cfg = { burst: 1, intervalMs: 100 };
  * const first = take(createBucket(1, 0), 0, cfg); // { bucket: { tokens: 0, updatedAt: 0 }, ok: true }
  * take(first.bucket, 50, cfg).ok;
@@ -132,7 +132,7 @@ export function take(bucket: TokenBucket, now: number, config: TokenBucketConfig
  *
  * @example When the next command may leave
  * ```ts
- * import { nextTokenAt } from 'astro-rx';
+ * import { nextTokenAt } from 'astro-rx/protocol';
  * nextTokenAt({ tokens: 0, updatedAt: 1000 }, 1030, { burst: 100, intervalMs: 100 });
  * // Output: 1100
  * ```

@@ -61,7 +61,7 @@ export interface SubscribeArgs {
  *
  * @example
  * ```ts
- * import { subscribeCommand, encodeCommand } from 'astro-rx';
+ * import { subscribeCommand, encodeCommand } from 'astro-rx/protocol';
  * encodeCommand(subscribeCommand({ topic: 'channel.tips', room: 'abc', token: 't', nonce: 'n1' }));
  * // '{"type":"subscribe","nonce":"n1","data":{"topic":"channel.tips","room":"abc","token":"t","token_type":"jwt"}}'
  * ```
@@ -93,7 +93,7 @@ export interface UnsubscribeArgs {
  *
  * @example
  * ```ts
- * import { unsubscribeCommand, encodeCommand } from 'astro-rx';
+ * import { unsubscribeCommand, encodeCommand } from 'astro-rx/protocol';
  * encodeCommand(unsubscribeCommand({ topic: 'channel.tips' }));
  * // '{"type":"unsubscribe","data":{"topic":"channel.tips"}}'
  * ```
@@ -112,7 +112,7 @@ export function unsubscribeCommand(args: UnsubscribeArgs): UnsubscribeCommand {
  *
  * @example
  * ```ts
- * import { subscribeCommand, withNonce } from 'astro-rx';
+ * import { subscribeCommand, withNonce } from 'astro-rx/protocol';
  * const command = withNonce(subscribeCommand({ topic: 'channel.tips', room, token }), crypto.randomUUID());
  * ```
  * @category Protocol
@@ -127,7 +127,7 @@ export function withNonce<C extends ClientCommand>(command: C, nonce: string): C
  *
  * @example
  * ```ts
- * import { encodeCommand, unsubscribeCommand } from 'astro-rx';
+ * import { encodeCommand, unsubscribeCommand } from 'astro-rx/protocol';
  * socket.send(encodeCommand(unsubscribeCommand({ topic: 'channel.tips', room: 'abc', nonce: 'n1' })));
  * // sends {"type":"unsubscribe","nonce":"n1","data":{"topic":"channel.tips","room":"abc"}}
  * ```

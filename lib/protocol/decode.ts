@@ -61,7 +61,7 @@ const isFrameType = (type: string): type is ServerFrameType => Object.prototype.
  *
  * @example
  * ```ts
- * import { decodeFrame } from 'astro-rx';
+ * import { decodeFrame } from 'astro-rx/protocol';
  * import * as E from 'fp-ts/Either';
  * const result = decodeFrame('{"type":"welcome","data":{"client_id":"01J5"}}');
  * if (E.isRight(result)) console.log(result.right.type);
@@ -142,7 +142,7 @@ function decodeChecked(value: unknown, maxDepth: number): E.Either<DecodeFailure
  *
  * @example
  * ```ts
- * import { decodePayload, describeDecodeFailure } from 'astro-rx';
+ * import { decodePayload, describeDecodeFailure } from 'astro-rx/protocol';
  * const checked = decodePayload({ type: 'message', topic: 'channel.tips', room: 'r', data: { donation: {} } });
  * if (checked._tag === 'Left') console.warn(describeDecodeFailure(checked.left)); // amount and currency are missing
  * ```

@@ -138,7 +138,7 @@ export const payloadMismatch = (frame: MessageFrame, errors: t.Errors): PayloadM
  *
  * @example
  * ```ts
- * import { matchDecodeFailure } from 'astro-rx';
+ * import { matchDecodeFailure } from 'astro-rx/protocol';
  * const describe = matchDecodeFailure({
  *   InvalidJson: (f) => `not JSON: ${f.message}`,
  *   BinaryFrame: (f) => `binary (${f.byteLength} bytes)`,

@@ -53,7 +53,7 @@ const RETRYABLE: ReadonlySet<string> = new Set<KnownErrorCode>([
  *
  * @example
  * ```ts
- * import { isRetryableErrorCode } from 'astro-rx';
+ * import { isRetryableErrorCode } from 'astro-rx/protocol';
  * isRetryableErrorCode('err_deadline_exceeded'); // true
  * isRetryableErrorCode('err_unauthorized'); // false
  * ```

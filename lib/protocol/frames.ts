@@ -120,7 +120,7 @@ export const FRAME_CODECS: { readonly [K in ServerFrameType]: t.Decoder<unknown,
  *
  * @example
  * ```ts
- * import { decodeFrame, responseRoom } from 'astro-rx';
+ * import { decodeFrame, responseRoom } from 'astro-rx/protocol';
  * const frame = decodeFrame('{"type":"response","nonce":"n1","data":{"message":"ok","topic":"channel.tips","room":"603abc"}}');
  * if (frame._tag === 'Right' && frame.right.type === 'response') responseRoom(frame.right); // '603abc'
  * ```

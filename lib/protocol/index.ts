@@ -13,7 +13,7 @@
  */
 
 // enums
-export type { OpenEnum } from './openEnum';
+export type { OpenEnum, OpenEnumCodec } from './openEnum';
 export { TokenType, normalizeTokenType } from './tokenType';
 export { ErrorCode, KNOWN_ERROR_CODES, isRetryableErrorCode } from './errorCode';
 export type { KnownErrorCode } from './errorCode';

@@ -10,17 +10,26 @@ import * as t from 'io-ts';
 export type OpenEnum<K extends string> = K | (string & { readonly __open?: never });
 
 /**
- * Builds an io-ts codec for an {@link OpenEnum}: every string decodes, and the
- * known values are kept as a set for {@link OpenEnumCodec.isKnown}.
+ * The io-ts codec of an {@link OpenEnum} (`ErrorCode`, `ActivityType`, …):
+ * every string decodes, and the documented values are kept for
+ * {@link OpenEnumCodec.isKnown}.
  *
- * @internal
+ * @example
+ * ```ts
+ * import { ActivityType } from 'astro-rx/protocol';
+ * ActivityType.isKnown('follow'); // true
+ * ActivityType.isKnown('newThing'); // false, and it still decodes
+ * ```
+ * @category Protocol
  */
 export interface OpenEnumCodec<K extends string> extends t.Type<OpenEnum<K>, string, unknown> {
+  /** The documented values. */
   readonly known: ReadonlySet<K>;
+  /** Whether `value` is one of the documented values. */
   isKnown(value: string): value is K;
 }
 
-/** @internal */
+/** Builds an {@link OpenEnumCodec}. @internal */
 export function openEnum<K extends string>(name: string, values: readonly K[]): OpenEnumCodec<K> {
   const known: ReadonlySet<K> = new Set<K>(values);
   const codec = new t.Type<OpenEnum<K>, string, unknown>(

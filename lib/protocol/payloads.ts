@@ -108,7 +108,7 @@ export type SessionUpdatePayload = t.TypeOf<typeof SessionUpdatePayload>;
  *
  * @example
  * ```ts
- * import { sessionUpdateKey } from 'astro-rx';
+ * import { sessionUpdateKey } from 'astro-rx/protocol';
  * sessionUpdateKey({ key: 'latest_follower', data: {} }); // 'latest_follower'
  * sessionUpdateKey({ name: 'follower-goal' }); // 'follower-goal'
  * ```
@@ -134,7 +134,7 @@ export type SessionResetPayload = t.TypeOf<typeof SessionResetPayload>;
  *
  * @example
  * ```ts
- * import { sessionSnapshot } from 'astro-rx';
+ * import { sessionSnapshot } from 'astro-rx/protocol';
  * sessionSnapshot({ session: { 'latest-follower': { name: 'Styler' } } }); // { 'latest-follower': … }
  * sessionSnapshot({ 'latest-follower': { name: 'Styler' } }); // the same
  * ```

@@ -22,7 +22,7 @@ export type TokenType = t.TypeOf<typeof TokenType>;
  *
  * @example
  * ```ts
- * import { normalizeTokenType } from 'astro-rx';
+ * import { normalizeTokenType } from 'astro-rx/protocol';
  * normalizeTokenType('OAuth'); // 'oauth2'
  * ```
  * @category Protocol

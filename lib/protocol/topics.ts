@@ -74,7 +74,7 @@ export type TopicPayload<T extends string> = T extends KnownTopic ? t.TypeOf<(ty
  *
  * @example
  * ```ts
- * import { isKnownTopic } from 'astro-rx';
+ * import { isKnownTopic } from 'astro-rx/protocol';
  * isKnownTopic('channel.tips'); // true
  * isKnownTopic('channel.polls'); // false: still subscribable, its data is `unknown`
  * ```
@@ -89,7 +89,7 @@ export function isKnownTopic(name: string): name is KnownTopic {
  *
  * @example
  * ```ts
- * import { topicScope } from 'astro-rx';
+ * import { topicScope } from 'astro-rx/protocol';
  * topicScope('channel.activities'); // 'activities:read'
  * topicScope('channel.chatbot.counters'); // null: any valid token of the channel
  * topicScope('channel.polls'); // undefined

@@ -18,7 +18,7 @@ export interface ModelCheckOptions {
  * never exceeded the bucket, every settled event arrived exactly once or inside a
  * reported gap, no unhandled error, and nothing left after close().
  */
-export function checkClientModel(options: ModelCheckOptions): fc.RunDetails<unknown> {
+export function checkClientModel(options: ModelCheckOptions): { readonly failed: boolean; readonly numRuns: number; readonly report: string } {
   const property = fc.property(
     fc.constantFrom('global', 'tokenChannel' as const),
     fc.integer({ min: 1, max: 1_000_000 }),
@@ -34,5 +34,7 @@ export function checkClientModel(options: ModelCheckOptions): fc.RunDetails<unkn
       }
     },
   );
-  return fc.check(property, { numRuns: options.runs, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const details = fc.check(property, { numRuns: options.runs, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const report = details.failed ? `${fc.defaultReportMessage(details) ?? ''}\n${String(details.errorInstance)}` : '';
+  return { failed: details.failed, numRuns: details.numRuns, report };
 }

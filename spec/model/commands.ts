@@ -117,7 +117,7 @@ export const commands = [
       fc.constantFrom('reconnectFrame', 'tokenUse' as const),
       fc.constantFrom([0, 0] as const, [0, 40] as const, [5, 400] as const, [0, 3000] as const),
       fc.constantFrom(0, 1, 50, 5000),
-      fc.constantFrom('accept', 'accept', { status: 429 as const, retryAfterMs: 2000 }, { status: 502 as const }),
+      fc.constantFrom<'accept' | { status: 429 | 502; retryAfterMs?: number }>('accept', 'accept', { status: 429, retryAfterMs: 2000 }, { status: 502 }),
     )
     .map(([s, l, c, u]) => new Switches(s, l, c, u)),
 ];

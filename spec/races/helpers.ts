@@ -136,17 +136,22 @@ export function bucketViolation(wire: readonly WireEntry[], burst = 100, interva
   return undefined;
 }
 
-/** The largest number of commands one connection sent within any `windowMs` (inclusive start, exclusive end). */
-export function maxInWindow(wire: readonly WireEntry[], windowMs: number): number {
-  let max = 0;
-  const byConn = new Map<number, number[]>();
-  for (const w of wire) byConn.set(w.conn, [...(byConn.get(w.conn) ?? []), w.at]);
-  for (const times of byConn.values()) {
-    let lo = 0;
-    for (let hi = 0; hi < times.length; hi++) {
-      while ((times[hi] as number) - (times[lo] as number) >= windowMs) lo++;
-      max = Math.max(max, hi - lo + 1);
-    }
-  }
-  return max;
+/** When the gateway last sent a frame on connection `conn`. */
+export function lastFrameAt(gw: VirtualGateway, conn: number): number | undefined {
+  const frames = gw.outgoing.filter((o) => o.conn === conn);
+  return frames[frames.length - 1]?.at;
+}
+
+/** When the gateway sent the `welcome` of connection `conn`. */
+export function welcomedAt(gw: VirtualGateway, conn: number): number | undefined {
+  return gw.outgoing.find((o) => o.conn === conn && typeof o.data === 'string' && o.data.includes('"type":"welcome"'))?.at;
+}
+
+/** The events published to (topic, room) that `listener` did not get and that no gap covers: silent losses. */
+export function uncovered(gw: VirtualGateway, listener: Listener, gaps: readonly Gap[], topic = 'channel.tips', room = ROOM): Array<{ id: string; at: number }> {
+  const got = new Set(listener.ids());
+  return gw.published
+    .filter((p) => p.topic === topic && p.room === room && !got.has(p.id))
+    .filter((p) => !gaps.some((g) => g.from <= p.at && p.at <= g.to))
+    .map(({ id, at }) => ({ id, at }));
 }

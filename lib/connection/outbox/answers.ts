@@ -2,8 +2,9 @@ import { AstroError } from '../../errors/astroError';
 import { isRetryable } from '../../policies/isRetryable';
 import { resolvedBackoffDelay } from '../../policies/backoffDelay';
 import { aliasKey } from '../subscriptionKey';
-import { collect, lose, markDirty, slotOf, slotsOfTopic, wantOf } from './slots';
-import type { Inflight, OutboxConfig, OutboxOutput, OutboxState, Slot } from './state';
+import { collect, dropWant, findWant, isLive, lose, markDirty, slotOf, wantOf } from './slots';
+import type { Inflight, OutboxConfig, OutboxOutput, OutboxState, Slot, Want } from './state';
+import { add, all } from '../../util/some';
 
 const MAX_ALIASES = 100_000;
 
@@ -17,8 +18,8 @@ export interface Answer {
 
 /**
  * Applies a `response`. Answers on one socket leave the gateway in the order
- * their effects happened, so applying each to `held` in arrival order tracks
- * the gateway exactly, even when they come out of order relative to the commands.
+ * their effects happened, so applying each to `held` in arrival order tracks the
+ * gateway exactly, even when they come out of order relative to the commands.
  *
  * @internal
  */
@@ -30,26 +31,30 @@ export function onAnswer(s: OutboxState, answer: Answer, now: number, config: Ou
     out.push({ type: 'unmatched', nonce: answer.nonce, error: answer.error });
     return;
   }
-  const slot = s.slots.get(inflight.slot) ?? slotOf(s, inflight.topic, inflight.slotRoom);
+  const slot = isLive(s, inflight.slot) ? inflight.slot : slotOf(s, inflight.slot.topic, inflight.slot.room);
   if (current) {
     s.byNonce.delete(inflight.nonce);
     slot.inflight = undefined;
     out.push({ type: 'answered', latencyMs: now - inflight.sentAt });
+    if (inflight.room === undefined) s.topicLocks.delete(slot.topic);
   } else {
     s.stale.delete(inflight.nonce);
   }
-  s.crossing?.set(slot.key, [slot.topic, slot.room]);
-  if (current && inflight.kind === 'unsubscribe' && inflight.room === undefined) s.topicLocks.delete(slot.topic);
+  if (answer.error === undefined) s.crossing?.set(slot, 'changed');
+  // A refused command changed nothing: if it was what crossed the frame, nothing is uncertain.
+  else if (s.crossing?.get(slot) === 'inflight' && answer.error !== 'rate_limit_exceeded') s.crossing.delete(slot);
   if (answer.error === 'rate_limit_exceeded') {
     if (current) {
       out.push({ type: 'rate_limited' });
       s.pausedUntil = Math.max(s.pausedUntil, now + config.rateLimitPauseMs);
       markDirty(s, slot, now, 'front');
     }
-    return;
+  } else if (answer.error === undefined) {
+    onSuccess(s, slot, inflight, answer.room, now, out);
+  } else if (current) {
+    // A late answer to a command already given up on changes nothing it failed to do.
+    onError(s, slot, inflight, answer, now, config, out);
   }
-  if (answer.error === undefined) onSuccess(s, slot, inflight, answer.room, now, out);
-  else onError(s, slot, inflight, answer, Boolean(current), now, config, out);
   markDirty(s, slot, now);
   unblock(s, slot.topic, now);
   collect(s, slot);
@@ -59,42 +64,46 @@ function onSuccess(s: OutboxState, slot: Slot, inflight: Inflight, room: string 
   slot.attempts = 0;
   slot.retryAt = undefined;
   if (inflight.kind === 'unsubscribe') {
-    const lost = inflight.room === undefined ? slotsOfTopic(s, slot.topic).flatMap((other) => loseAndRequeue(s, other, now)) : lose(slot);
+    // Without a room it drops every room; for a room never confirmed canonical, the gateway may have
+    // dropped its canonical room: either way the topic's other rooms are in doubt, and checked again.
+    const wide = inflight.room === undefined || !slot.canonical;
+    const others = wide ? [...s.slots.ofTopic(slot.topic).values()].filter((o) => o !== slot) : [];
+    const lost = [...lose(slot), ...others.flatMap((other) => loseAndRequeue(s, other, now, inflight.room === undefined ? false : 'unknown'))];
     if (lost.length > 0) out.push({ type: 'lost', refs: lost });
     return;
   }
-  const want = inflight.key === undefined ? undefined : slot.wants.get(inflight.key);
+  const want = findWant(slot, inflight.tokenRef);
   const canonical = room ?? inflight.room ?? slot.room;
   const target = canonical === slot.room ? slot : slotOf(s, slot.topic, canonical);
   target.held = true;
-  s.crossing?.set(target.key, [target.topic, target.room]);
-  // The gateway keys subscriptions by canonical room: an alias is never held under its own name.
-  if (target !== slot) slot.held = false;
-  if (!want) {
-    markDirty(s, target, now);
+  target.canonical = true;
+  s.crossing?.set(target, 'changed');
+  if (target === slot) {
+    if (want) confirm(want, out);
     return;
   }
-  if (target !== slot) {
-    // The gateway named another room: this subscription is (topic, canonical room, token) from now on.
-    slot.wants.delete(want.key);
-    remember(s, aliasKey(slot.topic, slot.room, want.tokenRef), canonical);
-    const merged = wantOf(target, want.tokenRef);
-    for (const ref of want.refs) {
-      merged.refs.add(ref);
-      s.refs.set(ref, merged);
-    }
-    markDirty(s, target, now);
-    return confirm(merged, target, out);
+  // The gateway keys subscriptions by canonical room: an alias is never held under its own name.
+  slot.held = false;
+  slot.alias = true;
+  markDirty(s, target, now);
+  if (!want) return;
+  // The gateway named another room: this subscription is (topic, canonical room, token) from now on.
+  remember(s, aliasKey(slot.topic, slot.room, want.tokenRef), canonical);
+  dropWant(s, want);
+  const merged = wantOf(target, want.tokenRef);
+  for (const ref of all(want.refs)) {
+    merged.refs = add(merged.refs, ref);
+    s.refs.set(ref, merged);
   }
-  confirm(want, slot, out);
+  confirm(merged, out);
 }
 
-function confirm(want: { refs: Set<number>; confirmed: boolean }, slot: Slot, out: OutboxOutput[]): void {
+function confirm(want: Want, out: OutboxOutput[]): void {
   want.confirmed = true;
-  out.push({ type: 'subscribed', refs: [...want.refs], topic: slot.topic, room: slot.room });
+  out.push({ type: 'subscribed', refs: all(want.refs), topic: want.slot.topic, room: want.slot.room });
 }
 
-function onError(s: OutboxState, slot: Slot, inflight: Inflight, answer: Answer, current: boolean, now: number, config: OutboxConfig, out: OutboxOutput[]): void {
+function onError(s: OutboxState, slot: Slot, inflight: Inflight, answer: Answer, now: number, config: OutboxConfig, out: OutboxOutput[]): void {
   const code = answer.error as string;
   const where = inflight.room === undefined ? 'every room' : `room ${inflight.room}`;
   const error = new AstroError(code, `${inflight.kind} ${slot.topic} in ${where} failed with ${code}${answer.message !== undefined ? `: ${answer.message}` : ''}`, {
@@ -102,30 +111,25 @@ function onError(s: OutboxState, slot: Slot, inflight: Inflight, answer: Answer,
     room: slot.room,
     ...(answer.message !== undefined ? { serverMessage: answer.message } : {}),
   });
-  if (!current) return; // a late answer to a command already given up on changes nothing it failed to do
   if (isRetryable(error)) return retry(s, slot, inflight, error, now, config, out);
-  if (inflight.kind === 'unsubscribe') {
-    // Nothing more can be done about it: count it as gone.
-    lose(slot);
-    return;
-  }
-  const want = inflight.key === undefined ? undefined : slot.wants.get(inflight.key);
+  // An unsubscribe that cannot be done is counted as done.
+  if (inflight.kind === 'unsubscribe') return void lose(slot);
+  fail(s, findWant(slot, inflight.tokenRef), error, out);
+  // The same token's subscribe cannot have succeeded before: an unknown state resolves to not held.
+  if (slot.held === 'unknown' && !all(slot.wants).some((w) => w.confirmed)) slot.held = false;
+}
+
+function fail(s: OutboxState, want: Want | undefined, error: AstroError, out: OutboxOutput[]): void {
   if (!want) return;
-  slot.wants.delete(want.key);
-  for (const ref of want.refs) s.refs.delete(ref);
-  out.push({ type: 'failed', refs: [...want.refs], error });
+  dropWant(s, want);
+  out.push({ type: 'failed', refs: all(want.refs), error });
 }
 
 /** Backs off and tries again; a subscribe gives up after `maxAttempts`. @internal */
 export function retry(s: OutboxState, slot: Slot, inflight: Inflight, error: AstroError, now: number, config: OutboxConfig, out: OutboxOutput[]): void {
   slot.attempts++;
   if (inflight.kind === 'subscribe' && slot.attempts >= config.maxAttempts) {
-    const want = inflight.key === undefined ? undefined : slot.wants.get(inflight.key);
-    if (want) {
-      slot.wants.delete(want.key);
-      for (const ref of want.refs) s.refs.delete(ref);
-      out.push({ type: 'failed', refs: [...want.refs], error });
-    }
+    fail(s, findWant(slot, inflight.tokenRef), error, out);
     slot.attempts = 0;
     return;
   }
@@ -133,24 +137,26 @@ export function retry(s: OutboxState, slot: Slot, inflight: Inflight, error: Ast
 }
 
 function rateLimited(s: OutboxState, now: number, config: OutboxConfig, out: OutboxOutput[]): void {
-  // The rejection names no command, and answers can be out of order: every unacknowledged
-  // command may be the one. Pause, then send each again; a late answer to the original still counts.
+  // The rejection names no command, and answers can be out of order: any unanswered command may be
+  // the one. Pause, then send each again; a late answer to the original still counts.
   out.push({ type: 'rate_limited' });
   s.pausedUntil = Math.max(s.pausedUntil, now + config.rateLimitPauseMs);
-  for (const inflight of s.byNonce.values()) {
+  // Put back to the front in reverse, so that they leave again in their first order.
+  for (const inflight of [...s.byNonce.values()].reverse()) {
     s.stale.set(inflight.nonce, inflight);
-    const slot = s.slots.get(inflight.slot);
-    if (!slot) continue;
+    const slot = inflight.slot;
     slot.inflight = undefined;
     if (inflight.room === undefined) s.topicLocks.delete(slot.topic);
+    if (!isLive(s, slot)) continue;
     markDirty(s, slot, now, 'front');
     unblock(s, slot.topic, now);
   }
   s.byNonce.clear();
 }
 
-function loseAndRequeue(s: OutboxState, slot: Slot, now: number): number[] {
+function loseAndRequeue(s: OutboxState, slot: Slot, now: number, held: false | 'unknown'): unknown[] {
   const lost = lose(slot);
+  slot.held = held;
   markDirty(s, slot, now);
   return lost;
 }
@@ -158,11 +164,10 @@ function loseAndRequeue(s: OutboxState, slot: Slot, now: number): number[] {
 /** Lets slots of `topic` that waited for its commands go again (unless an unsubscribe of every room still runs). @internal */
 export function unblock(s: OutboxState, topic: string, now: number): void {
   if (s.topicLocks.has(topic) || s.blocked.size === 0) return;
-  for (const key of [...s.blocked]) {
-    const blocked = s.slots.get(key);
-    if (blocked && blocked.topic !== topic) continue;
-    s.blocked.delete(key);
-    if (blocked) markDirty(s, blocked, now);
+  for (const slot of [...s.blocked]) {
+    if (slot.topic !== topic) continue;
+    s.blocked.delete(slot);
+    if (isLive(s, slot)) markDirty(s, slot, now);
   }
 }
 

@@ -1,53 +1,55 @@
 /**
- * A first-in first-out queue of slot keys with O(1) push, shift and
- * membership, and a `front` for commands that must go first (re-sends after a
- * rate limit). A key is in the queue at most once.
+ * A first-in first-out queue with O(1) push, shift and membership, and a
+ * `front` for what must go first (re-sends after a rate limit). An item is in
+ * the queue at most once.
  *
  * @internal
  */
-export class Lane {
-  private items: Array<string | undefined> = [];
+export class Lane<T> {
+  private items: Array<T | undefined> = [];
   private head = 0;
-  private readonly members = new Set<string>();
+  private readonly members = new Set<T>();
 
   get size(): number {
     return this.members.size;
   }
 
-  has(key: string): boolean {
-    return this.members.has(key);
+  has(item: T): boolean {
+    return this.members.has(item);
   }
 
-  push(key: string): void {
-    if (this.members.has(key)) return;
-    this.members.add(key);
-    this.items.push(key);
+  push(item: T): void {
+    if (this.members.has(item)) return;
+    this.members.add(item);
+    this.items.push(item);
   }
 
-  /** Puts `key` first (moving it when already queued). */
-  front(key: string): void {
-    if (this.members.has(key)) this.remove(key);
-    this.members.add(key);
-    if (this.head > 0) this.items[--this.head] = key;
-    else this.items.unshift(key);
+  /** Puts `item` first (moving it when already queued). */
+  front(item: T): void {
+    this.remove(item);
+    this.members.add(item);
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
   }
 
-  remove(key: string): void {
-    if (!this.members.delete(key)) return;
-    const at = this.items.indexOf(key, this.head);
+  remove(item: T): void {
+    if (!this.members.delete(item)) return;
+    const at = this.items.indexOf(item, this.head);
     if (at >= 0) this.items[at] = undefined;
   }
 
-  shift(): string | undefined {
+  shift(): T | undefined {
     while (this.head < this.items.length) {
-      const key = this.items[this.head];
+      const item = this.items[this.head];
       this.items[this.head++] = undefined;
       if (this.head > 1024 && this.head * 2 > this.items.length) {
         this.items = this.items.slice(this.head);
         this.head = 0;
       }
-      if (key !== undefined && this.members.delete(key)) return key;
+      if (item !== undefined && this.members.delete(item)) return item;
     }
+    this.items = [];
+    this.head = 0;
     return undefined;
   }
 

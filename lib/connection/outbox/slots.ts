@@ -1,26 +1,42 @@
-import { slotKey, subscriptionKey } from '../subscriptionKey';
 import type { OutboxState, Slot, Want } from './state';
+import { add, all, without } from '../../util/some';
 
 /** The slot (topic, room), created empty when missing. @internal */
 export function slotOf(s: OutboxState, topic: string, room: string): Slot {
-  const key = slotKey(topic, room);
-  let slot = s.slots.get(key);
+  let slot = s.slots.get(topic, room);
   if (!slot) {
-    slot = { key, topic, room, held: false, wants: new Map(), attempts: 0 };
-    s.slots.set(key, slot);
+    slot = { topic, room, held: false, wants: undefined, attempts: 0 };
+    s.slots.set(topic, room, slot);
   }
   return slot;
 }
 
+/** The want of `tokenRef` in `slot`, if any. @internal */
+export function findWant(slot: Slot, tokenRef: number | undefined): Want | undefined {
+  if (tokenRef === undefined) return undefined;
+  for (const w of all(slot.wants)) if (w.tokenRef === tokenRef) return w;
+  return undefined;
+}
+
 /** The want of `tokenRef` in `slot`, created when missing. @internal */
 export function wantOf(slot: Slot, tokenRef: number): Want {
-  const key = subscriptionKey(slot.topic, slot.room, tokenRef);
-  let want = slot.wants.get(key);
+  let want = findWant(slot, tokenRef);
   if (!want) {
-    want = { key, slot: slot.key, tokenRef, refs: new Set(), confirmed: false };
-    slot.wants.set(key, want);
+    want = { slot, tokenRef, refs: undefined, confirmed: false };
+    slot.wants = add(slot.wants, want);
   }
   return want;
+}
+
+/** Removes a want from its slot. @internal */
+export function dropWant(s: OutboxState, want: Want): void {
+  want.slot.wants = without(want.slot.wants, want);
+  for (const ref of all(want.refs)) if (s.refs.get(ref) === want) s.refs.delete(ref);
+}
+
+/** Whether `slot` is the live slot of its (topic, room). @internal */
+export function isLive(s: OutboxState, slot: Slot): boolean {
+  return s.slots.get(slot.topic, slot.room) === slot;
 }
 
 /**
@@ -30,43 +46,43 @@ export function wantOf(slot: Slot, tokenRef: number): Want {
  * @internal
  */
 export function markDirty(s: OutboxState, slot: Slot, now: number, lane: 'normal' | 'bulk' | 'front' = 'normal'): void {
-  if (s.blocked.has(slot.key)) return;
+  if (s.blocked.has(slot)) return;
   if (slot.retryAt !== undefined && slot.retryAt > now) {
-    s.retrying.add(slot.key);
+    s.retrying.add(slot);
     return;
   }
   if (slot.queuedAt === undefined) slot.queuedAt = now;
   if (lane === 'front') {
-    s.bulk.remove(slot.key);
-    s.normal.front(slot.key);
-  } else if (!s.normal.has(slot.key) && !s.bulk.has(slot.key)) {
-    s[lane].push(slot.key);
+    s.bulk.remove(slot);
+    s.normal.front(slot);
+  } else if (!s.normal.has(slot) && !s.bulk.has(slot)) {
+    s[lane].push(slot);
   }
 }
 
 /** Forgets a slot with nothing left to do (nothing wanted, held or in flight). @internal */
 export function collect(s: OutboxState, slot: Slot): void {
-  if (slot.wants.size === 0 && slot.held === false && slot.inflight === undefined) {
-    s.slots.delete(slot.key);
-    s.retrying.delete(slot.key);
-    s.blocked.delete(slot.key);
+  if (slot.wants === undefined && slot.held === false && slot.inflight === undefined && isLive(s, slot)) {
+    s.slots.delete(slot.topic, slot.room);
+    s.retrying.delete(slot);
+    s.blocked.delete(slot);
   }
 }
 
 /** The gateway no longer holds `slot`: wants it had confirmed are lost. Returns their entries. @internal */
-export function lose(slot: Slot): number[] {
+export function lose(slot: Slot): unknown[] {
   slot.held = false;
-  const refs: number[] = [];
-  for (const want of slot.wants.values()) {
-    if (want.confirmed) refs.push(...want.refs);
+  const refs: unknown[] = [];
+  for (const want of all(slot.wants)) {
+    if (want.confirmed) refs.push(...all(want.refs));
     want.confirmed = false;
+    // what nobody wants any more is gone now
+    if (want.refs === undefined) slot.wants = without(slot.wants, want);
   }
   return refs;
 }
 
-/** Every slot of `topic` (for an unsubscribe of every room). @internal */
-export function slotsOfTopic(s: OutboxState, topic: string): Slot[] {
-  const found: Slot[] = [];
-  for (const slot of s.slots.values()) if (slot.topic === topic) found.push(slot);
-  return found;
+/** Wants nobody holds any more, while others keep the slot: forgotten (a rotated token frees its memory). @internal */
+export function prune(s: OutboxState, slot: Slot): void {
+  for (const want of all(slot.wants)) if (want.refs === undefined) dropWant(s, want);
 }

@@ -1,21 +1,25 @@
 import type { AstroError } from '../../errors/astroError';
 import type { TokenBucket, TokenBucketConfig } from '../../policies/tokenBucket';
 import type { ResolvedBackoffConfig } from '../../policies/backoffDelay';
+import { SlotMap } from '../subscriptionKey';
 import { Lane } from './lanes';
+import type { Some } from '../../util/some';
 
 /**
- * One subscription the user wants: (topic, canonical room, token), held by the
- * client's entries `refs`.
+ * One subscription the user wants: (topic, canonical room, token) — its slot's
+ * topic and room, and `tokenRef` — held by the client's entries `refs`.
  *
  * @internal
  */
 export interface Want {
-  readonly key: string;
-  /** The {@link Slot} it maps to. */
-  readonly slot: string;
+  slot: Slot;
   readonly tokenRef: number;
-  /** The client entries that want it. */
-  readonly refs: Set<number>;
+  /**
+   * The client entries that want it (almost always one): opaque identities of the
+   * caller's. `undefined`: no longer wanted, kept while the gateway holds it, so
+   * that wanting it again before its unsubscribe leaves cancels both.
+   */
+  refs: Some<unknown> | undefined;
   /** The gateway answered this token's subscribe with success in this session. */
   confirmed: boolean;
 }
@@ -24,12 +28,9 @@ export interface Want {
 export interface Inflight {
   readonly nonce: string;
   readonly kind: 'subscribe' | 'unsubscribe';
-  readonly slot: string;
-  readonly topic: string;
-  /** The slot's room (the command's room, or `''` for every room). */
-  readonly slotRoom: string;
-  /** The subscription a subscribe was sent for. */
-  readonly key?: string;
+  readonly slot: Slot;
+  /** The token a subscribe was sent with. */
+  readonly tokenRef?: number;
   /** The room the command carried (`undefined`: every room of the topic). */
   readonly room: string | undefined;
   readonly sentAt: number;
@@ -38,17 +39,21 @@ export interface Inflight {
 
 /**
  * The gateway's subscription (topic, room), as this connection believes it:
- * `held` is what the gateway holds (`'unknown'` after a handover crossed a
- * command), `wants` the subscriptions of the user that map to it.
+ * `held` is what the gateway holds (`'unknown'` after a command crossed a
+ * handover or went unanswered), `wants` the user's subscriptions that map to it.
  *
  * @internal
  */
 export interface Slot {
-  readonly key: string;
   readonly topic: string;
   readonly room: string;
   held: boolean | 'unknown';
-  readonly wants: Map<string, Want>;
+  /** The gateway named another room for this one: it is never held under this name. */
+  alias?: boolean;
+  /** The gateway confirmed this very room once: it is canonical. */
+  canonical?: boolean;
+  /** The user's subscriptions in this slot, one per token (almost always one). */
+  wants: Some<Want> | undefined;
   inflight?: Inflight;
   /** Since when the slot waits in a lane (for the queue-wait metric). */
   queuedAt?: number;
@@ -73,35 +78,36 @@ export interface OutboxConfig {
 
 /**
  * The outbox: the user's intents, what the gateway holds, the commands in flight
- * and the bucket that paces them.
- *
- * The state is owned by the machine and updated in place (O(1) per input at
- * 10 000 rooms); nothing else holds a reference to it.
+ * and the bucket that paces them. The state is owned by the machine and updated
+ * in place (O(1) per input at 10 000 rooms); nothing else holds a reference to it.
  *
  * @internal
  */
 export interface OutboxState {
-  readonly slots: Map<string, Slot>;
-  /** client entry id → the subscription it wants. */
-  readonly refs: Map<number, Want>;
+  readonly slots: SlotMap<Slot>;
+  /** client entry → the subscription it wants. */
+  readonly refs: Map<unknown, Want>;
   /** (topic, requested room, token) → canonical room, as the gateway answered. */
   readonly aliases: Map<string, string>;
   readonly byNonce: Map<string, Inflight>;
-  /** Commands whose answer may still come although they were given up on (rate limit, timeout, handover). */
+  /** Commands given up on (rate limit, timeout) whose answer may still come. */
   readonly stale: Map<string, Inflight>;
   /** User commands first, then bulk re-subscribes. */
-  readonly normal: Lane;
-  readonly bulk: Lane;
+  readonly normal: Lane<Slot>;
+  readonly bulk: Lane<Slot>;
   /** Slots waiting for a command of their topic to be answered (an unsubscribe of every room). */
-  readonly blocked: Set<string>;
+  readonly blocked: Set<Slot>;
   /** Slots waiting for their backoff (`retryAt`). */
-  readonly retrying: Set<string>;
+  readonly retrying: Set<Slot>;
   /** Topics with an unsubscribe of every room in flight. */
   readonly topicLocks: Set<string>;
   /** Whether commands may leave: a welcomed session, not crossing a handover. */
   ready: boolean;
-  /** Between a `reconnect` frame and the next session: slots (key → topic, room) whose commands crossed it. */
-  crossing?: Map<string, readonly [topic: string, room: string]>;
+  /**
+   * Between a `reconnect` frame and the next session: slots whose commands crossed it,
+   * `'inflight'` (sent before it, unanswered) or `'changed'` (a success answered after it).
+   */
+  crossing?: Map<Slot, 'inflight' | 'changed'>;
   pausedUntil: number;
   bucket: TokenBucket;
   seq: number;
@@ -109,8 +115,8 @@ export interface OutboxState {
 
 /** What the outbox is told. `ref` is the client's entry id. @internal */
 export type OutboxInput =
-  | { readonly type: 'want'; readonly ref: number; readonly topic: string; readonly room: string; readonly tokenRef: number }
-  | { readonly type: 'unwant'; readonly ref: number }
+  | { readonly type: 'want'; readonly ref: unknown; readonly topic: string; readonly room: string; readonly tokenRef: number }
+  | { readonly type: 'unwant'; readonly ref: unknown }
   | { readonly type: 'session'; readonly restored: boolean }
   | { readonly type: 'crossing' }
   | { readonly type: 'down' }
@@ -128,11 +134,11 @@ export type OutboxOutput =
       readonly tokenRef?: number;
     }
   /** The gateway holds the subscription for these entries, in canonical `room`. */
-  | { readonly type: 'subscribed'; readonly refs: readonly number[]; readonly topic: string; readonly room: string }
+  | { readonly type: 'subscribed'; readonly refs: readonly unknown[]; readonly topic: string; readonly room: string }
   /** The subscription of these entries failed for good. */
-  | { readonly type: 'failed'; readonly refs: readonly number[]; readonly error: AstroError }
+  | { readonly type: 'failed'; readonly refs: readonly unknown[]; readonly error: AstroError }
   /** These entries' subscription was lost in this session (events may be missing until `subscribed`). */
-  | { readonly type: 'lost'; readonly refs: readonly number[] }
+  | { readonly type: 'lost'; readonly refs: readonly unknown[] }
   | { readonly type: 'rate_limited' }
   /** A command was answered `latencyMs` after it was sent. */
   | { readonly type: 'answered'; readonly latencyMs: number }
@@ -143,7 +149,7 @@ export type OutboxOutput =
 /** A new, empty outbox at `now` with a full bucket. @internal */
 export function createOutbox(config: OutboxConfig, now: number): OutboxState {
   return {
-    slots: new Map(),
+    slots: new SlotMap(),
     refs: new Map(),
     aliases: new Map(),
     byNonce: new Map(),
