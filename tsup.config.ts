@@ -13,9 +13,11 @@
  * Each build splits the code its entries share into chunks (CommonJS too), so
  * that `AstroError` is one class whichever entry a value came from (`instanceof`
  * works across `astro-rx`, `astro-rx/operators` and `astro-rx/testing`;
- * `scripts/pack-smoke.sh` checks it). tsup's CommonJS splitting passes the
- * output through sucrase, which rewrites `?.` and `??` into small helpers: the
- * CommonJS build pays that, the ES modules do not.
+ * `scripts/pack-smoke.sh` checks it). The Node build sets `treeshake`, so that
+ * rollup writes the chunks: without it, tsup converts CommonJS chunks with
+ * sucrase, which turned a class field named like an export of its chunk into an
+ * assignment to that export (`this.count = exports.count = 0`) and rewrote
+ * every `?.` and `??` into helper calls.
  *
  * Dependencies and peer dependencies (rxjs, io-ts, fp-ts, rxjs-for-await, ws)
  * stay external: the bundles hold only this package's code.
@@ -89,6 +91,7 @@ export default defineConfig([
     format: ['cjs', 'esm'],
     platform: 'node',
     splitting: true,
+    treeshake: true,
     dts: true,
     noExternal: [DEEP_IMPORT],
     esbuildPlugins: [nodeDeepImports],

@@ -201,7 +201,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       publishMetrics();
       hold();
       return () => {
-        if (removeSink(entry, sink) && removeEntry(entry)) intents.next({ type: 'unwant', ref: entry });
+        if (removeSink(entry, sink) && removeEntry(entry)) intents.next({ type: 'unwant', ref: entry, topic: entry.topic, room: entry.room, tokenRef: entry.tokenRef });
         publishMetrics();
         unhold();
       };

@@ -21,7 +21,7 @@ export interface Entry {
   /** The `topic()` subscribers that share it (one, almost always). */
   sinks: Some<Sink> | undefined;
   /** The room the gateway named, once subscribed. */
-  canonical?: string;
+  canonical: string | undefined;
   live: boolean;
 }
 
@@ -70,7 +70,7 @@ export class Registry {
       this.onToken(token, true);
     }
     record.entries++;
-    const entry: Entry = { topic, room, tokenRef: record.ref, sinks: undefined, live: true };
+    const entry: Entry = { topic, room, tokenRef: record.ref, sinks: undefined, canonical: undefined, live: true };
     this.entries.set(topic, room, add(this.entries.get(topic, room), entry));
     this.count++;
     return entry;

@@ -13,7 +13,7 @@ import type { DisconnectCause } from './disconnectCause';
  */
 export type Intent =
   | { readonly type: 'want'; readonly ref: unknown; readonly topic: string; readonly room: string; readonly tokenRef: number }
-  | { readonly type: 'unwant'; readonly ref: unknown };
+  | { readonly type: 'unwant'; readonly ref: unknown; readonly topic: string; readonly room: string; readonly tokenRef: number };
 
 /**
  * What a connection reports: the gateway's frames (messages go to `onMessage`),

@@ -20,6 +20,7 @@ function outbox(over: Partial<OutboxConfig> = {}) {
   return { s, at };
 }
 const want = (ref: number, room = 'r1', tokenRef = 1, topic = 'channel.tips'): OutboxInput => ({ type: 'want', ref, topic, room, tokenRef });
+const unwant = (ref: number, room = 'r1', tokenRef = 1, topic = 'channel.tips'): OutboxInput => ({ type: 'unwant', ref, topic, room, tokenRef });
 const ok = (nonce: string, room?: string): OutboxInput => ({ type: 'response', nonce, error: undefined, room, message: undefined });
 const err = (nonce: string | undefined, error: string): OutboxInput => ({ type: 'response', nonce, error, room: undefined, message: 'no' });
 const sends = (outs: OutboxOutput[]) => outs.flatMap((o) => (o.type === 'send' ? [`${o.kind} ${o.topic}/${o.room ?? '*'}#${o.tokenRef ?? '-'} ${o.nonce}`] : []));
@@ -36,7 +37,7 @@ describe('outbox', () => {
   it('cancels a subscribe and an unsubscribe that meet in the queue', () => {
     const { at } = outbox();
     at(0, want(1));
-    at(0, { type: 'unwant', ref: 1 });
+    at(0, unwant(1));
     expect(sends(at(5, { type: 'session', restored: false }))).toEqual([]);
   });
 
@@ -45,7 +46,7 @@ describe('outbox', () => {
     at(0, { type: 'session', restored: false });
     at(0, want(1, ''));
     at(1, ok('n1', 'chan-9'));
-    expect(sends(at(2, { type: 'unwant', ref: 1 }))).toEqual(['unsubscribe channel.tips/chan-9#- n2']);
+    expect(sends(at(2, unwant(1, '')))).toEqual(['unsubscribe channel.tips/chan-9#- n2']);
   });
 
   it('unsubscribes every room only for the global room, then subscribes the other rooms again', () => {
@@ -55,7 +56,7 @@ describe('outbox', () => {
     at(0, want(2, 'r2'));
     at(1, ok('n1', ''));
     at(1, ok('n2', 'r2'));
-    expect(sends(at(200, { type: 'unwant', ref: 1 }))).toEqual(['unsubscribe channel.tips/*#- n3']);
+    expect(sends(at(200, unwant(1, '')))).toEqual(['unsubscribe channel.tips/*#- n3']);
     const after = at(201, ok('n3'));
     expect(after).toContainEqual({ type: 'lost', refs: [2] });
     expect(sends(after)).toEqual(['subscribe channel.tips/r2#1 n4']);
@@ -90,7 +91,7 @@ describe('outbox', () => {
     at(0, { type: 'session', restored: false });
     at(0, want(1));
     at(1, ok('n1', 'r1'));
-    at(2, { type: 'unwant', ref: 1 });
+    at(2, unwant(1));
     at(3, err(undefined, 'rate_limit_exceeded'));
     at(4, want(2));
     // the unsubscribe n2 may still be processed: its answer comes, then the subscribe follows
@@ -126,7 +127,7 @@ describe('outbox', () => {
     at(0, { type: 'session', restored: false });
     at(0, want(1, 'me'));
     expect(at(1, ok('n1', '123'))).toContainEqual({ type: 'subscribed', refs: [1], topic: 'channel.tips', room: '123' });
-    at(2, { type: 'unwant', ref: 1 });
+    at(2, unwant(1, 'me'));
     at(2, want(3, 'me'));
     expect(sends(at(1000, { type: 'tick' }))).toEqual([]);
   });

@@ -89,12 +89,9 @@ function onSuccess(s: OutboxState, slot: Slot, inflight: Inflight, room: string 
   if (!want) return;
   // The gateway named another room: this subscription is (topic, canonical room, token) from now on.
   remember(s, aliasKey(slot.topic, slot.room, want.tokenRef), canonical);
-  dropWant(s, want);
+  dropWant(want);
   const merged = wantOf(target, want.tokenRef);
-  for (const ref of all(want.refs)) {
-    merged.refs = add(merged.refs, ref);
-    s.refs.set(ref, merged);
-  }
+  for (const ref of all(want.refs)) merged.refs = add(merged.refs, ref);
   confirm(merged, out);
 }
 
@@ -121,7 +118,7 @@ function onError(s: OutboxState, slot: Slot, inflight: Inflight, answer: Answer,
 
 function fail(s: OutboxState, want: Want | undefined, error: AstroError, out: OutboxOutput[]): void {
   if (!want) return;
-  dropWant(s, want);
+  dropWant(want);
   out.push({ type: 'failed', refs: all(want.refs), error });
 }
 

@@ -1,8 +1,8 @@
 import { canonicalRoom } from '../subscriptionKey';
 import { expire, pump } from './pump';
-import { collect, dropWant, isLive, markDirty, slotOf, wantOf } from './slots';
+import { collect, dropWant, findWant, isLive, markDirty, slotOf, wantOf } from './slots';
 import { onAnswer } from './answers';
-import type { OutboxConfig, OutboxInput, OutboxOutput, OutboxState, Slot } from './state';
+import type { OutboxConfig, OutboxInput, OutboxOutput, OutboxState, Slot, Want } from './state';
 import { add, all, without } from '../../util/some';
 
 export { nextWake, queueDepth } from './pump';
@@ -31,7 +31,7 @@ export function stepOutbox(s: OutboxState, input: OutboxInput, now: number, conf
       want(s, input.ref, input.topic, input.room, input.tokenRef, now, out);
       break;
     case 'unwant':
-      unwant(s, input.ref, now);
+      unwant(s, input, now);
       break;
     case 'session':
       if (input.restored) restored(s, now);
@@ -59,22 +59,30 @@ export function stepOutbox(s: OutboxState, input: OutboxInput, now: number, conf
 }
 
 function want(s: OutboxState, ref: unknown, topic: string, room: string, tokenRef: number, now: number, out: OutboxOutput[]): void {
-  if (s.refs.has(ref)) return;
   const slot = slotOf(s, topic, canonicalRoom(s.aliases, topic, room, tokenRef));
   const w = wantOf(slot, tokenRef);
+  if (all(w.refs).includes(ref)) return;
   w.refs = add(w.refs, ref);
-  s.refs.set(ref, w);
   if (w.confirmed) out.push({ type: 'subscribed', refs: [ref], topic, room: slot.room });
   else markDirty(s, slot, now);
 }
 
-function unwant(s: OutboxState, ref: unknown, now: number): void {
-  const w = s.refs.get(ref);
+/** The want of `ref`: under the canonical room of its requested room (or the requested room itself). */
+function wantOfRef(s: OutboxState, input: Extract<OutboxInput, { type: 'unwant' }>): Want | undefined {
+  for (const room of [canonicalRoom(s.aliases, input.topic, input.room, input.tokenRef), input.room]) {
+    const slot = s.slots.get(input.topic, room);
+    const w = slot && findWant(slot, input.tokenRef);
+    if (w && all(w.refs).includes(input.ref)) return w;
+  }
+  return undefined;
+}
+
+function unwant(s: OutboxState, input: Extract<OutboxInput, { type: 'unwant' }>, now: number): void {
+  const w = wantOfRef(s, input);
   if (!w) return;
-  s.refs.delete(ref);
-  w.refs = without(w.refs, ref);
+  w.refs = without(w.refs, input.ref);
   if (w.refs !== undefined) return;
-  if (!w.confirmed) dropWant(s, w);
+  if (!w.confirmed) dropWant(w);
   markDirty(s, w.slot, now);
 }
 
@@ -98,7 +106,7 @@ function fresh(s: OutboxState, now: number, config: OutboxConfig): void {
     slot.queuedAt = undefined;
     for (const w of all(slot.wants)) {
       w.confirmed = false;
-      if (w.refs === undefined) dropWant(s, w);
+      if (w.refs === undefined) dropWant(w);
     }
     if (slot.wants === undefined) collect(s, slot);
     else markDirty(s, slot, now, 'bulk');

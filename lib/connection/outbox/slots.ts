@@ -5,7 +5,8 @@ import { add, all, without } from '../../util/some';
 export function slotOf(s: OutboxState, topic: string, room: string): Slot {
   let slot = s.slots.get(topic, room);
   if (!slot) {
-    slot = { topic, room, held: false, wants: undefined, attempts: 0 };
+    // every field set here, so that the object never changes shape (no out-of-object properties)
+    slot = { topic, room, held: false, alias: false, canonical: false, wants: undefined, inflight: undefined, queuedAt: undefined, attempts: 0, retryAt: undefined };
     s.slots.set(topic, room, slot);
   }
   return slot;
@@ -29,9 +30,8 @@ export function wantOf(slot: Slot, tokenRef: number): Want {
 }
 
 /** Removes a want from its slot. @internal */
-export function dropWant(s: OutboxState, want: Want): void {
+export function dropWant(want: Want): void {
   want.slot.wants = without(want.slot.wants, want);
-  for (const ref of all(want.refs)) if (s.refs.get(ref) === want) s.refs.delete(ref);
 }
 
 /** Whether `slot` is the live slot of its (topic, room). @internal */
@@ -84,5 +84,5 @@ export function lose(slot: Slot): unknown[] {
 
 /** Wants nobody holds any more, while others keep the slot: forgotten (a rotated token frees its memory). @internal */
 export function prune(s: OutboxState, slot: Slot): void {
-  for (const want of all(slot.wants)) if (want.refs === undefined) dropWant(s, want);
+  for (const want of all(slot.wants)) if (want.refs === undefined) dropWant(want);
 }

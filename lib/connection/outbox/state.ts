@@ -49,18 +49,18 @@ export interface Slot {
   readonly room: string;
   held: boolean | 'unknown';
   /** The gateway named another room for this one: it is never held under this name. */
-  alias?: boolean;
+  alias: boolean;
   /** The gateway confirmed this very room once: it is canonical. */
-  canonical?: boolean;
+  canonical: boolean;
   /** The user's subscriptions in this slot, one per token (almost always one). */
   wants: Some<Want> | undefined;
-  inflight?: Inflight;
+  inflight: Inflight | undefined;
   /** Since when the slot waits in a lane (for the queue-wait metric). */
-  queuedAt?: number;
+  queuedAt: number | undefined;
   /** Failed attempts in a row (timeouts, retryable errors), for backoff. */
   attempts: number;
   /** Not before this time (a retry's backoff). */
-  retryAt?: number;
+  retryAt: number | undefined;
 }
 
 /** Configuration of the outbox machine. @internal */
@@ -85,8 +85,6 @@ export interface OutboxConfig {
  */
 export interface OutboxState {
   readonly slots: SlotMap<Slot>;
-  /** client entry → the subscription it wants. */
-  readonly refs: Map<unknown, Want>;
   /** (topic, requested room, token) → canonical room, as the gateway answered. */
   readonly aliases: Map<string, string>;
   readonly byNonce: Map<string, Inflight>;
@@ -116,7 +114,7 @@ export interface OutboxState {
 /** What the outbox is told. `ref` is the client's entry id. @internal */
 export type OutboxInput =
   | { readonly type: 'want'; readonly ref: unknown; readonly topic: string; readonly room: string; readonly tokenRef: number }
-  | { readonly type: 'unwant'; readonly ref: unknown }
+  | { readonly type: 'unwant'; readonly ref: unknown; readonly topic: string; readonly room: string; readonly tokenRef: number }
   | { readonly type: 'session'; readonly restored: boolean }
   | { readonly type: 'crossing' }
   | { readonly type: 'down' }
@@ -150,7 +148,6 @@ export type OutboxOutput =
 export function createOutbox(config: OutboxConfig, now: number): OutboxState {
   return {
     slots: new SlotMap(),
-    refs: new Map(),
     aliases: new Map(),
     byNonce: new Map(),
     stale: new Map(),
