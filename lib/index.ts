@@ -19,6 +19,8 @@
 export { createAstroClient, DEFAULT_URL } from './client/createAstroClient';
 export type { AstroClient, AstroClientOptions, TopicOptions, TopicMessage, ConnectionState, ClientMetrics, Gap } from './client/types';
 export type { Logger } from './util/logger';
+export { eachEvent } from './client/eachEvent';
+export type { EachEventOptions, OverflowPolicy } from './client/eachEvent';
 
 // errors
 export { AstroError, isAstroError } from './errors/astroError';

@@ -8,7 +8,7 @@ export function connectionOptions(
   options: AstroClientOptions,
   url: string,
   scheduler: SchedulerLike,
-  logger: SafeLogger,
+  log: SafeLogger,
 ): Omit<ConnectionConfig, 'intents' | 'tokenOf' | 'onMessage'> {
   const random = options.random ?? Math.random;
   return {
@@ -26,6 +26,7 @@ export function connectionOptions(
     validatePayloads: options.validatePayloads ?? false,
     ...(options.nonce ? { nonce: options.nonce } : {}),
     scheduler,
-    logger,
+    // the client's own logger already knows and redacts every token
+    logger: { debug: (m, meta) => log.log('debug', m, meta), info: (m, meta) => log.log('info', m, meta), warn: (m, meta) => log.log('warn', m, meta) },
   };
 }

@@ -7,7 +7,7 @@ import { resolveBackoffConfig } from '../policies/backoffDelay';
 import { openSocket as openWebSocket } from '../transport/openSocket';
 import { defaultWebSocketCtor } from '../transport/defaultWebSocket';
 import type { OpenSocket, SocketHandle, WebSocketCtor } from '../transport/types';
-import { SafeLogger, safeLogger } from '../util/logger';
+import { Logger, safeLogger } from '../util/logger';
 import { reconnectUrl } from '../util/url';
 import { redact } from '../errors/redact';
 import { runMachine } from '../operators/runMachine';
@@ -60,7 +60,8 @@ export interface ConnectionConfig {
   /** Makes the nonce of each command sent. @defaultValue a UUID v4 */
   readonly nonce?: () => string;
   readonly scheduler?: SchedulerLike;
-  readonly logger?: SafeLogger;
+  /** Where the connection writes what it does (tokens redacted). Silent by default. */
+  readonly logger?: Logger;
   /** Receives every (de-duplicated) `message` frame: the hot path, outside the event stream. */
   readonly onMessage?: (frame: MessageFrame) => void;
 }
@@ -85,7 +86,7 @@ export interface ConnectionConfig {
  */
 export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
   const scheduler = config.scheduler ?? asyncScheduler;
-  const log = config.logger ?? safeLogger(undefined);
+  const log = safeLogger(config.logger);
   const machine: MachineConfig = resolveConnectionConfig(config);
   const open: OpenSocket = config.openSocket ?? openWebSocket(config.WebSocketCtor ?? defaultWebSocketCtor(), config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
   const decode = { maxFrameBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, validatePayloads: config.validatePayloads ?? false };

@@ -20,8 +20,6 @@ export function disconnectCause(error: AstroError): DisconnectCause {
       return 'heartbeat';
     case 'upgrade_refused':
       return 'refused';
-    case 'reconnect_rejected':
-      return 'handover_failed';
     case 'closed':
       return 'closed';
     case 'transport':

@@ -9,9 +9,7 @@ import type { DecodeFailure } from '../protocol/decodeFailure';
  * - `timeout`: no response arrived within `requestTimeoutMs`.
  * - `closed`: the connection or client closed before the operation finished.
  * - `decode`: a frame could not be decoded.
- * - `queue_full`: the command queue reached its limit.
  * - `upgrade_refused`: the gateway refused the WebSocket upgrade (HTTP 429 / 502 …).
- * - `reconnect_rejected`: a `reconnect_token` connection was closed at once.
  * - `heartbeat_timeout`: no ping or frame arrived within `heartbeatTimeoutMs`.
  * - `insecure_url`: a `ws://` URL to a non-loopback host without `allowInsecure`.
  * - `invalid_argument`: an option or argument is out of range.
@@ -25,9 +23,7 @@ export type ClientErrorCode =
   | 'timeout'
   | 'closed'
   | 'decode'
-  | 'queue_full'
   | 'upgrade_refused'
-  | 'reconnect_rejected'
   | 'heartbeat_timeout'
   | 'insecure_url'
   | 'invalid_argument'

@@ -3,7 +3,6 @@ import { isRetryableErrorCode } from '../protocol/errorCode';
 const CLIENT_RETRYABLE: ReadonlySet<string> = new Set([
   'timeout',
   'upgrade_refused',
-  'reconnect_rejected',
   'heartbeat_timeout',
   'transport',
   'closed',
@@ -16,7 +15,7 @@ const CLIENT_RETRYABLE: ReadonlySet<string> = new Set([
  *
  * Retryable: the gateway's `err_internal_error`, `err_deadline_exceeded` and
  * `rate_limit_exceeded`; and the client's `timeout`, `upgrade_refused` (429, 502),
- * `reconnect_rejected`, `heartbeat_timeout`, `transport` and `closed`.
+ * `heartbeat_timeout`, `transport` and `closed`.
  * Fatal: `err_unauthorized`, `err_bad_request`, `invalid_message_type`
  * (`invalid_message`), any unknown gateway code, `decode`, `invalid_argument`,
  * `insecure_url`, `buffer_overflow`.

@@ -72,7 +72,7 @@ const names = (entry: Entry) => surface[entry].map((e) => e.name).sort();
 
 describe('the public surface', () => {
   it('astro-rx exports these values at runtime', () => {
-    expect(Object.keys(root).sort()).toEqual(['AstroError', 'DEFAULT_URL', 'createAstroClient', 'isAstroError', 'openSocket']);
+    expect(Object.keys(root).sort()).toEqual(['AstroError', 'DEFAULT_URL', 'createAstroClient', 'eachEvent', 'isAstroError', 'openSocket']);
   });
 
   it('astro-rx exports at most 30 names, values and types together', () => {
@@ -91,6 +91,9 @@ describe('the public surface', () => {
         'ClientMetrics',
         'Gap',
         'Logger',
+        'eachEvent',
+        'EachEventOptions',
+        'OverflowPolicy',
         // errors
         'AstroError',
         'isAstroError',

@@ -33,7 +33,6 @@ describe('AstroError', () => {
     ['timeout', true],
     ['transport', true],
     ['heartbeat_timeout', true],
-    ['queue_full', false],
     ['insecure_url', false],
   ] as const)('classifies the client code %s as retryable: %s', (code, retryable) => {
     expect(new AstroError(code, 'x').retryable).toBe(retryable);

@@ -26,7 +26,7 @@ export interface ConnState extends GatewayConnection {
   readonly pending: Subscription;
 }
 
-/** A command fault queued by `failNextSubscribes`. @internal */
+/** A command fault queued by `failNextSubscribes`. @category Testing */
 export type SubscribeFault = 'err_deadline_exceeded' | 'err_internal_error' | 'rate_limit_exceeded';
 
 /** What the core's parts share. @internal */

@@ -86,7 +86,9 @@ export interface GatewayCore {
   refuseUpgrades(count: number, refusal: UpgradeRefusal): void;
   /** The next `count` well-formed subscribes fail with `code` (after the auth latency; `rate_limit_exceeded`: at once, without nonce). */
   failNextSubscribes(code: SubscribeFault, count?: number): void;
+  /** Every connection the gateway accepted, oldest first (closed ones too, unless `keepClosed` is off). */
   connections(): readonly GatewayConnection[];
+  /** One connection, by index or by an object carrying its `index`; throws when there is none. */
   connection(ref: ConnRef): GatewayConnection;
   /** The newest live, non-draining, welcomed connection. */
   current(): GatewayConnection | undefined;
