@@ -1,9 +1,8 @@
-import { BehaviorSubject, Observable, Subject, Subscription, asyncScheduler, defer, from, ignoreElements, map, merge, share, startWith, takeUntil, tap, timer } from 'rxjs';
+import { Observable, Subject, asyncScheduler, defer, from, ignoreElements, merge, share, takeUntil, tap, timer } from 'rxjs';
 import { AstroError } from '../errors/astroError';
-import { describeDecodeFailure, scrubDecodeFailure } from '../protocol/decodeFailure';
 import type { MessageFrame, ServerFrame } from '../protocol/frames';
-import { normalizeTokenType, TokenType } from '../protocol/tokenType';
-import { topicScope, TopicName } from '../protocol/topics';
+import type { TokenType } from '../protocol/tokenType';
+import type { TopicName } from '../protocol/topics';
 import { connect } from '../connection/connect';
 import type { ConnectionEvent, Intent } from '../connection/events';
 import { safeLogger } from '../util/logger';
@@ -11,9 +10,11 @@ import { checkUrl } from '../util/url';
 import { eachEvent } from './eachEvent';
 import { Entry, Registry, addSink, removeSink, sinksOf } from './registry';
 import { createGaps, done, stepGaps } from './gaps';
-import { countEvent, createMetrics, snapshotMetrics } from './metrics';
+import { countEvent } from './metrics';
+import { ClientOutputs, resolveTokenType } from './outputs';
 import { reduceState } from './state';
 import { connectionOptions } from './connectionOptions';
+import { holder } from './holder';
 import { defaultWakeups } from './wakeups';
 import type { AstroClient, AstroClientOptions, ConnectionState, Gap, TopicMessage, TopicOptions } from './types';
 
@@ -33,7 +34,7 @@ export const DEFAULT_URL = 'wss://astro.streamelements.com';
  * @example RxJS pipeline
  * ```ts
  * import { createAstroClient } from 'astro-rx';
- * import { filter, map } from 'rxjs';
+ * import { map } from 'rxjs';
  *
  * const client = createAstroClient({ token: process.env.ASTRO_TOKEN });
  * client
@@ -60,31 +61,15 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
 
   const intents = new Subject<Intent>();
   const closing = new Subject<void>();
-  const state = new BehaviorSubject<ConnectionState>({ status: 'idle' });
-  const gaps = new Subject<Gap>();
-  const warnings = new Subject<AstroError>();
-  const frames = new Subject<ServerFrame>();
-  const metrics = createMetrics();
-  const metricsChanged = new Subject<void>();
+  const out = new ClientOutputs(log);
+  const { state, frames, metrics } = out;
   const gapState = createGaps();
   const registry = new Registry((token, live) => (live ? log.addSecret(token) : log.removeSecret(token)));
-  let closed = false;
-
-  const publishMetrics = () => {
-    metrics.activeSubscriptions = registry.size;
-    if (metricsChanged.observed) metricsChanged.next();
+  const publishMetrics = () => out.publishMetrics(registry.size);
+  const emitGaps = (closed: Gap[]) => {
+    if (out.emitGaps(closed)) publishMetrics();
   };
-  const emitGaps = (closedGaps: Gap[]) => {
-    for (const gap of closedGaps) {
-      metrics.gaps++;
-      log.log('info', `events between ${gap.from} and ${gap.to} may be missing (${gap.cause})`);
-      gaps.next(gap);
-    }
-    if (closedGaps.length > 0) publishMetrics();
-  };
-  const setState = (next: ConnectionState) => {
-    if (!closed && next !== state.value) state.next(next);
-  };
+  const setState = (next: ConnectionState) => out.setState(next);
 
   const removeEntry = (entry: Entry) => {
     if (!registry.remove(entry)) return false;
@@ -106,33 +91,16 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       case 'failed':
         for (const ref of e.refs) {
           const entry = ref as Entry;
-          if (removeEntry(entry)) for (const sink of sinksOf(entry)) sink.error(failure(entry, e.error));
+          if (removeEntry(entry)) for (const sink of sinksOf(entry)) sink.error(out.topicFailure(entry.topic, entry.room, e.error));
         }
         return publishMetrics();
-      case 'decode_failure': {
-        const scrubbed = scrubDecodeFailure(e.failure, log.scrub);
-        const message = log.scrub(describeDecodeFailure(scrubbed));
-        log.log('warn', message);
-        if (warnings.observed) warnings.next(new AstroError('decode', message, { failure: scrubbed }));
-        return;
-      }
+      case 'decode_failure':
+        return out.decodeFailure(e.failure);
       case 'handover':
-        log.log('info', `token handover ${e.phase}`);
-        return;
+        return log.log('info', `token handover ${e.phase}`);
       case 'disconnected':
-        log.log('warn', `connection lost (${e.cause}): ${e.error.message}`);
-        return;
+        return log.log('warn', `connection lost (${e.cause}): ${e.error.message}`);
     }
-  };
-
-  const failure = (entry: Entry, error: AstroError) => {
-    const scope = topicScope(entry.topic);
-    const hint = error.code === 'err_unauthorized' && scope ? ` (the topic needs scope ${scope})` : '';
-    // The gateway's text may quote what it was sent: never let a token through.
-    const message = log.scrub(`${error.message}${hint}`);
-    log.log('warn', `subscription to ${entry.topic} in room ${JSON.stringify(entry.room)} failed: ${message}`, { code: error.code });
-    const { serverMessage, ...details } = error.details;
-    return new AstroError(error.code, message, { ...details, ...(serverMessage !== undefined ? { serverMessage: log.scrub(serverMessage) } : {}), topic: entry.topic, room: entry.room });
   };
 
   const onMessage = (frame: MessageFrame) => {
@@ -161,7 +129,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         // Nothing waits any more: the queue died with the connection.
         metrics.queue.depth = 0;
         publishMetrics();
-        if (!closed && state.value.status !== 'closed') setState({ status: 'idle' });
+        if (!out.closed && state.value.status !== 'closed') setState({ status: 'idle' });
       },
     }),
     takeUntil(closing),
@@ -170,21 +138,11 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   );
 
   // One subscription holds the connection while anything (a topic, frames$) is subscribed.
-  let holders = 0;
-  let holding: Subscription | undefined;
-  const hold = () => {
-    if (holders++ === 0) holding = connection$.subscribe({ error: () => undefined });
-  };
-  const unhold = () => {
-    if (--holders > 0) return;
-    const h = holding;
-    holding = undefined;
-    h?.unsubscribe();
-  };
+  const { hold, release: unhold } = holder(connection$);
 
   const topic = <T extends TopicName>(name: T, opts: TopicOptions = {}): Observable<TopicMessage<T>> =>
     new Observable<TopicMessage<T>>((subscriber) => {
-      if (closed) return subscriber.error(new AstroError('closed', 'the client is closed', { topic: name }));
+      if (out.closed) return subscriber.error(new AstroError('closed', 'the client is closed', { topic: name }));
       const token = opts.token ?? options.token;
       if (token === undefined || token === '') {
         return subscriber.error(new AstroError('invalid_argument', `no token for ${name}: pass the client's token option or topic(…, { token })`, { topic: name }));
@@ -208,7 +166,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     });
 
   const frames$ = new Observable<ServerFrame>((subscriber) => {
-    if (closed) return subscriber.complete();
+    if (out.closed) return subscriber.complete();
     const inner = frames.subscribe(subscriber);
     hold();
     return () => {
@@ -223,19 +181,16 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       eachEvent(topic(name, opts), {
         ...(opts?.bufferSize !== undefined ? { bufferSize: opts.bufferSize } : {}),
         ...(opts?.overflow !== undefined ? { overflow: opts.overflow } : {}),
-        onDrop: (dropped) => {
-          if (warnings.observed) warnings.next(new AstroError('buffer_overflow', `events() dropped its oldest event (${dropped} so far): the loop body is slower than ${name}`, { topic: name }));
-        },
+        onDrop: (dropped) => out.warn(new AstroError('buffer_overflow', `events() dropped its oldest event (${dropped} so far): the loop body is slower than ${name}`, { topic: name })),
       }),
     frames$,
     state$: state.asObservable(),
-    gaps$: gaps.asObservable(),
-    metrics$: defer(() => metricsChanged.pipe(startWith(undefined), map(() => snapshotMetrics(metrics)))),
-    warnings$: warnings.asObservable(),
+    gaps$: out.gaps.asObservable(),
+    metrics$: out.metrics$,
+    warnings$: out.warnings.asObservable(),
     close() {
-      if (closed) return;
-      state.next({ status: 'closed' });
-      closed = true;
+      if (out.closed) return;
+      out.close();
       for (const entry of [...registry.values()]) {
         removeEntry(entry);
         for (const sink of sinksOf(entry)) sink.complete();
@@ -243,14 +198,6 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       closing.next();
       closing.complete();
       intents.complete();
-      for (const s of [state, gaps, warnings, frames, metricsChanged] as Subject<unknown>[]) s.complete();
     },
   };
-}
-
-function resolveTokenType(value: string | undefined): TokenType {
-  if (value === undefined) return 'jwt';
-  const t = normalizeTokenType(value);
-  if (!t) throw new AstroError('invalid_argument', `tokenType must be 'jwt', 'oauth2' or 'apikey', got ${JSON.stringify(value)}`);
-  return t;
 }

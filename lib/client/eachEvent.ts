@@ -1,6 +1,7 @@
-import { Observable, Subscription } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { AstroError } from '../errors/astroError';
 import { describeValue } from '../policies/assertConfig';
+import { BoundedIterator } from './boundedIterator';
 
 /**
  * What {@link eachEvent} does when a value arrives and its buffer is full:
@@ -35,7 +36,6 @@ export interface EachEventOptions {
   readonly onDrop?: (dropped: number) => void;
 }
 
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
  * Turns an Observable into an `AsyncIterable` for `for await`, holding at most
@@ -120,106 +120,5 @@ export function eachEvent<T>(source: Observable<T>, options: EachEventOptions = 
   if (onDrop !== undefined && typeof onDrop !== 'function') {
     throw new AstroError('invalid_argument', `eachEvent: option onDrop must be a function, got ${describeValue(onDrop)}`);
   }
-  return { [Symbol.asyncIterator]: () => iterate(source, bufferSize, overflow, onDrop) };
-}
-
-interface Waiter<T> {
-  resolve(result: IteratorResult<T, undefined>): void;
-  reject(error: unknown): void;
-}
-
-/** One iterator: its own buffer, waiters and subscription. */
-function iterate<T>(
-  source: Observable<T>,
-  bufferSize: number,
-  overflow: OverflowPolicy,
-  onDrop: ((dropped: number) => void) | undefined,
-): AsyncIterator<T, undefined> {
-  const buffer: T[] = [];
-  // next() calls not answered yet; whenever one waits, the buffer is empty
-  const waiters: Array<Waiter<T>> = [];
-  let started = false;
-  // no value will be buffered any more: the source ended, overflowed, or return() was called
-  let ended = false;
-  // the error to reject with once the buffer is drained
-  let failure: { readonly error: unknown } | undefined;
-  let subscription: Subscription | undefined;
-  let dropped = 0;
-
-  const end = (error?: { readonly error: unknown }): void => {
-    if (ended) return;
-    ended = true;
-    failure = error;
-    subscription?.unsubscribe();
-    subscription = undefined;
-    for (const waiter of waiters.splice(0)) {
-      if (failure) {
-        waiter.reject(failure.error);
-        failure = undefined;
-      } else {
-        waiter.resolve(DONE);
-      }
-    }
-  };
-
-  const push = (value: T): void => {
-    if (ended) return;
-    const waiter = waiters.shift();
-    if (waiter) {
-      waiter.resolve({ done: false, value });
-    } else if (buffer.length < bufferSize) {
-      buffer.push(value);
-    } else if (overflow === 'error') {
-      buffer.length = 0;
-      end({ error: overflowError(bufferSize) });
-    } else {
-      buffer.shift();
-      buffer.push(value);
-      dropped += 1;
-      try {
-        onDrop?.(dropped);
-      } catch (error) {
-        end({ error });
-      }
-    }
-  };
-
-  const start = (): void => {
-    started = true;
-    const sub = source.subscribe({ next: push, error: (error: unknown) => end({ error }), complete: () => end() });
-    // the source may have overflowed or ended synchronously, inside subscribe
-    if (ended) sub.unsubscribe();
-    else subscription = sub;
-  };
-
-  return {
-    next() {
-      if (buffer.length > 0) return Promise.resolve({ done: false, value: buffer.shift() as T });
-      if (failure) {
-        const { error } = failure;
-        failure = undefined;
-        return Promise.reject(error);
-      }
-      if (ended) return Promise.resolve(DONE);
-      return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-        waiters.push({ resolve, reject });
-        if (!started) start();
-      });
-    },
-    return() {
-      buffer.length = 0;
-      failure = undefined;
-      end();
-      return Promise.resolve(DONE);
-    },
-  };
-}
-
-function overflowError(bufferSize: number): AstroError {
-  return new AstroError(
-    'buffer_overflow',
-    `the for await loop fell behind: more than bufferSize (${bufferSize}) values arrived while its body was busy, ` +
-      `so the iteration stopped to keep memory bounded. Make the loop body return sooner (hand slow work to a queue), ` +
-      `raise bufferSize, or pass overflow: 'dropOldest' to skip the oldest values instead.`,
-  );
+  return { [Symbol.asyncIterator]: () => new BoundedIterator(source, bufferSize, overflow, onDrop) };
 }

