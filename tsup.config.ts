@@ -6,8 +6,9 @@
  * | `index` (`astro-rx`) | CJS `.js` + ESM `.mjs`, `.d.ts` + `.d.mts` | node | uses `ws` in Node |
  * | `protocol/index` (`astro-rx/protocol`) | CJS + ESM, declarations | node | codecs, decoder, commands, policies |
  * | `operators/index` (`astro-rx/operators`) | CJS + ESM, declarations | node | `connect`, `runMachine` |
+ * | `payloads/index` (`astro-rx/payloads`) | CJS + ESM, declarations | node | the payload codecs, for `validatePayloads` |
  * | `testing/index` (`astro-rx/testing`) | CJS + ESM, declarations | node | the emulator (Node only) |
- * | `browser/index`, `browser/protocol/index`, `browser/operators/index` (`browser` condition; chunks in `browser/`) | ESM | browser | `defaultWebSocket` → `defaultWebSocket.browser`: no `ws`, no Node built-in |
+ * | `browser/index`, `browser/protocol/index`, `browser/operators/index`, `browser/payloads/index` (`browser` condition; chunks in `browser/`) | ESM | browser | `defaultWebSocket` → `defaultWebSocket.browser`: no `ws`, no Node built-in; `defaultPayloadCodecs` → `defaultPayloadCodecs.browser`: no payload codec unless the app imports `astro-rx/payloads` |
  * | `cli/main` (the `astro-rx` bin) | CJS, executable | node | built when `lib/cli/main.ts` exists |
  *
  * Each build splits the code its entries share into chunks (CommonJS too), so
@@ -28,11 +29,11 @@ import { defineConfig, type Options } from 'tsup';
 
 type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
 
-/** Resolves every import of `…/transport/defaultWebSocket` to its `.browser.ts` twin. */
+/** Resolves every import of `…/transport/defaultWebSocket` and `…/protocol/defaultPayloadCodecs` to its `.browser.ts` twin. */
 const browserTransport: EsbuildPlugin = {
   name: 'astro-rx-browser-transport',
   setup(build) {
-    build.onResolve({ filter: /(^|\/)defaultWebSocket$/ }, (args) => {
+    build.onResolve({ filter: /(^|\/)(defaultWebSocket|defaultPayloadCodecs)$/ }, (args) => {
       const file = path.resolve(args.resolveDir, `${args.path}.browser.ts`);
       if (!existsSync(file)) return undefined;
       return { path: file };
@@ -86,6 +87,7 @@ export default defineConfig([
       index: 'lib/index.ts',
       'protocol/index': 'lib/protocol/index.ts',
       'operators/index': 'lib/operators/index.ts',
+      'payloads/index': 'lib/payloads/index.ts',
       'testing/index': 'lib/testing/index.ts',
     },
     format: ['cjs', 'esm'],
@@ -106,7 +108,12 @@ export default defineConfig([
     ...common,
     // its own folder, so that its chunks never mix with the Node build's
     outDir: 'dist/browser',
-    entry: { index: 'lib/index.ts', 'protocol/index': 'lib/protocol/index.ts', 'operators/index': 'lib/operators/index.ts' },
+    entry: {
+      index: 'lib/index.ts',
+      'protocol/index': 'lib/protocol/index.ts',
+      'operators/index': 'lib/operators/index.ts',
+      'payloads/index': 'lib/payloads/index.ts',
+    },
     format: ['esm'],
     platform: 'browser',
     splitting: true,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the packed tarball (what `npm publish` would upload) into an empty
 # folder, as a user would, and loads every entry point (astro-rx, astro-rx/protocol,
-# astro-rx/operators, astro-rx/testing) with require and import.
+# astro-rx/operators, astro-rx/payloads, astro-rx/testing) with require and import.
 # Run after `npm run build`. Uses the npm registry for the dependencies only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 [ -f dist/index.js ] || { echo "pack-smoke: dist/ is missing; run npm run build first" >&2; exit 1; }
 
 # The browser build (every entry and chunk under dist/browser/) must not reach for `ws` or a Node built-in.
-for entry in index protocol/index operators/index; do
+for entry in index protocol/index operators/index payloads/index; do
   [ -f "dist/browser/$entry.mjs" ] || { echo "pack-smoke: dist/browser/$entry.mjs is missing" >&2; exit 1; }
 done
 if grep -rnE "from ['\"](ws|node:[a-z_/]+|http|https|net|tls|crypto|stream|events|module)['\"]|require\(" dist/browser; then
@@ -60,7 +60,7 @@ EOF
 
 cat >entries.js <<'EOF'
 // Every entry loads, exports what it documents, and the entries share one AstroError class.
-module.exports = async function entries({ core, protocol, operators, testing, rxjs }, label) {
+module.exports = async function entries({ core, protocol, operators, payloads, testing, rxjs }, label) {
   const functions = {
     'astro-rx': [core, ['createAstroClient', 'AstroError', 'isAstroError', 'openSocket']],
     'astro-rx/protocol': [protocol, ['decodeFrame', 'subscribeCommand', 'encodeCommand', 'isRetryable', 'backoffDelay', 'take', 'matchDecodeFailure']],
@@ -71,6 +71,9 @@ module.exports = async function entries({ core, protocol, operators, testing, rx
     for (const name of names) if (typeof module[name] !== 'function') throw new Error(label + ': ' + entry + ' ' + name + ' is ' + typeof module[name]);
   }
   if (typeof protocol.TOPICS['channel.tips'] !== 'object') throw new Error(label + ': astro-rx/protocol has no TOPICS');
+  if (payloads.PAYLOAD_CODECS['channel.tips'] !== payloads.TipPayload) throw new Error(label + ': astro-rx/payloads has no PAYLOAD_CODECS');
+  const tipFrame = '{"type":"message","topic":"channel.tips","room":"c1","data":{"donation":{}}}';
+  if (protocol.decodeFrame(tipFrame, { validatePayloads: payloads.PAYLOAD_CODECS })._tag !== 'Left') throw new Error(label + ': validatePayloads with astro-rx/payloads accepted a bad tip');
   const welcome = protocol.decodeFrame('{"type":"welcome","data":{"client_id":"c1"}}');
   if (welcome._tag !== 'Right' || welcome.right.data.client_id !== 'c1') throw new Error(label + ': decodeFrame gave ' + JSON.stringify(welcome));
   const totals = [];
@@ -83,7 +86,7 @@ module.exports = async function entries({ core, protocol, operators, testing, rx
       .pipe(rxjs.filter((e) => e.type === 'disconnected')),
   );
   if (!core.isAstroError(down.error, 'transport')) throw new Error(label + ': the error of astro-rx/operators is not an AstroError of astro-rx');
-  console.log('   ' + label + ': astro-rx, astro-rx/protocol, astro-rx/operators, astro-rx/testing ok');
+  console.log('   ' + label + ': astro-rx, astro-rx/protocol, astro-rx/operators, astro-rx/payloads, astro-rx/testing ok');
 };
 EOF
 
@@ -92,12 +95,13 @@ node -e "
 const core = require('astro-rx');
 const protocol = require('astro-rx/protocol');
 const operators = require('astro-rx/operators');
+const payloads = require('astro-rx/payloads');
 const testing = require('astro-rx/testing');
-for (const [entry, file] of [['astro-rx', 'dist/index.js'], ['astro-rx/protocol', 'dist/protocol/index.js'], ['astro-rx/operators', 'dist/operators/index.js'], ['astro-rx/testing', 'dist/testing/index.js']]) {
+for (const [entry, file] of [['astro-rx', 'dist/index.js'], ['astro-rx/protocol', 'dist/protocol/index.js'], ['astro-rx/operators', 'dist/operators/index.js'], ['astro-rx/payloads', 'dist/payloads/index.js'], ['astro-rx/testing', 'dist/testing/index.js']]) {
   if (!require.resolve(entry).endsWith(file)) throw new Error('require resolved ' + entry + ' to ' + require.resolve(entry));
 }
 (async () => {
-  await require('./entries.js')({ core, protocol, operators, testing, rxjs: require('rxjs') }, 'require');
+  await require('./entries.js')({ core, protocol, operators, payloads, testing, rxjs: require('rxjs') }, 'require');
   await require('./roundtrip.js')(core, testing, 'require');
 })().catch((e) => { console.error(e); process.exit(1); });
 "
@@ -107,14 +111,15 @@ node --input-type=module -e "
 const core = await import('astro-rx');
 const protocol = await import('astro-rx/protocol');
 const operators = await import('astro-rx/operators');
+const payloads = await import('astro-rx/payloads');
 const testing = await import('astro-rx/testing');
-for (const [entry, file] of [['astro-rx', 'dist/index.mjs'], ['astro-rx/protocol', 'dist/protocol/index.mjs'], ['astro-rx/operators', 'dist/operators/index.mjs'], ['astro-rx/testing', 'dist/testing/index.mjs']]) {
+for (const [entry, file] of [['astro-rx', 'dist/index.mjs'], ['astro-rx/protocol', 'dist/protocol/index.mjs'], ['astro-rx/operators', 'dist/operators/index.mjs'], ['astro-rx/payloads', 'dist/payloads/index.mjs'], ['astro-rx/testing', 'dist/testing/index.mjs']]) {
   const url = import.meta.resolve(entry);
   if (!url.endsWith(file)) throw new Error('import resolved ' + entry + ' to ' + url);
 }
 const { createRequire } = await import('node:module');
 const require = createRequire(import.meta.url);
-await require('./entries.js')({ core, protocol, operators, testing, rxjs: await import('rxjs') }, 'import');
+await require('./entries.js')({ core, protocol, operators, payloads, testing, rxjs: await import('rxjs') }, 'import');
 await require('./roundtrip.js')(core, testing, 'import');
 "
 

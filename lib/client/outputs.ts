@@ -3,7 +3,7 @@ import { AstroError } from '../errors/astroError';
 import { describeDecodeFailure, scrubDecodeFailure, type DecodeFailure } from '../protocol/decodeFailure';
 import type { ServerFrame } from '../protocol/frames';
 import { normalizeTokenType, type TokenType } from '../protocol/tokenType';
-import { topicScope } from '../protocol/topics';
+import { topicScope } from '../protocol/topicScopes';
 import type { SafeLogger } from '../util/logger';
 import { createMetrics, snapshotMetrics } from './metrics';
 import type { ClientMetrics, ConnectionState, Gap } from './types';

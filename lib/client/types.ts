@@ -2,6 +2,7 @@ import type { SchedulerLike, Observable } from 'rxjs';
 import type { TokenType } from '../protocol/tokenType';
 import type { TopicName, TopicPayload } from '../protocol/topics';
 import type { ServerFrame } from '../protocol/frames';
+import type { PayloadCodecs } from '../protocol/payloadCodecs';
 import type { OpenSocket, WebSocketCtor } from '../transport/types';
 import type { Logger } from '../util/logger';
 import type { AstroError } from '../errors/astroError';
@@ -43,8 +44,15 @@ export interface AstroClientOptions {
   readonly heartbeatTimeoutMs?: number;
   /** Keep the socket this long after the last subscriber leaves. @defaultValue 0 */
   readonly lazyCloseMs?: number;
-  /** Check every message's payload against its topic's codec (mismatches are reported, still delivered). @defaultValue false */
-  readonly validatePayloads?: boolean;
+  /**
+   * Check each message's payload against its topic's codec (mismatches are reported, still delivered).
+   * Pass the codecs from `astro-rx/payloads`: `PAYLOAD_CODECS` for every documented topic, or a map of
+   * the topics to check (`{ 'channel.tips': TipPayload }`); a topic not in the map is not checked, and
+   * a bundle holds only the codecs it imports. `true` means every documented topic in Node; a browser
+   * build ships no codecs of its own and throws a `TypeError` for `true`.
+   * @defaultValue false
+   */
+  readonly validatePayloads?: boolean | PayloadCodecs;
   /** Frames larger than this are reported and dropped. @defaultValue 1 MiB */
   readonly maxFrameBytes?: number;
   /** How long to send no command after the gateway answered `rate_limit_exceeded`. @defaultValue 1000 */

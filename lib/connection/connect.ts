@@ -2,6 +2,8 @@ import { EMPTY, Observable, SchedulerLike, Subject, Subscription, asyncScheduler
 import { encodeCommand, subscribeCommand, unsubscribeCommand } from '../protocol/commands';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/decode';
 import type { MessageFrame } from '../protocol/frames';
+import { defaultPayloadCodecs } from '../protocol/defaultPayloadCodecs';
+import type { PayloadCodecs } from '../protocol/payloadCodecs';
 import type { TokenType } from '../protocol/tokenType';
 import { resolveBackoffConfig } from '../policies/backoffDelay';
 import { openSocket as openWebSocket } from '../transport/openSocket';
@@ -51,8 +53,12 @@ export interface ConnectionConfig {
   readonly heartbeatTimeoutMs?: number;
   /** @defaultValue 1 MiB */
   readonly maxFrameBytes?: number;
-  /** Check message payloads against their topic's codec. @defaultValue false */
-  readonly validatePayloads?: boolean;
+  /**
+   * Check message payloads against these codecs, by topic (`PAYLOAD_CODECS` from `astro-rx/payloads`,
+   * or a few of them). `true`: every documented topic's codec, in Node builds only (a browser build
+   * has no codecs of its own and refuses `true`). @defaultValue false
+   */
+  readonly validatePayloads?: boolean | PayloadCodecs;
   /** How many message ids to remember around a handover for de-duplication. @defaultValue 10000 */
   readonly dedupeWindow?: number;
   /** Emits when the network is probably back (browser `online`): reconnect at once. */
@@ -89,7 +95,7 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
   const log = safeLogger(config.logger);
   const machine: MachineConfig = resolveConnectionConfig(config);
   const open: OpenSocket = config.openSocket ?? openWebSocket(config.WebSocketCtor ?? defaultWebSocketCtor(), config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
-  const decode = { maxFrameBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, validatePayloads: config.validatePayloads ?? false };
+  const decode = { maxFrameBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, validatePayloads: payloadCodecs(config.validatePayloads) ?? false };
   resolveBackoffConfig(config.backoff, 'backoff');
 
   return new Observable<ConnectionEvent>((subscriber) => {
@@ -174,4 +180,14 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
       feedback.complete();
     };
   });
+}
+
+/** The codecs `validatePayloads` names, resolved once (`true` needs the build's own, which browser builds lack). */
+function payloadCodecs(option: boolean | PayloadCodecs | undefined): PayloadCodecs | undefined {
+  if (option !== true) return option || undefined;
+  const codecs = defaultPayloadCodecs();
+  if (!codecs) {
+    throw new TypeError("connect: validatePayloads: true needs codecs this browser build leaves out; pass validatePayloads: PAYLOAD_CODECS (from 'astro-rx/payloads') or the codecs of the topics to check");
+  }
+  return codecs;
 }

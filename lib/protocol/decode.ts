@@ -12,7 +12,8 @@ import {
   uncheckableFrame,
   unknownFrameType,
 } from './decodeFailure';
-import { TOPICS, isKnownTopic } from './topics';
+import { defaultPayloadCodecs } from './defaultPayloadCodecs';
+import type { PayloadCodecs } from './payloadCodecs';
 
 /** A frame as a WebSocket delivers it: text, or binary in one of its forms. @category Protocol */
 export type RawFrame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBufferView[];
@@ -25,11 +26,15 @@ export interface DecodeConfig {
    */
   readonly maxFrameBytes?: number;
   /**
-   * Also check each `message` frame's `data` against its topic's payload codec.
-   * A mismatch is a `PayloadMismatch` failure that still carries the frame.
+   * Also check each `message` frame's `data` against its topic's payload codec:
+   * the codecs given (`PAYLOAD_CODECS` from `astro-rx/payloads`, or a map of a
+   * few topics), or with `true` every documented topic's codec (from
+   * `astro-rx/protocol`, and in Node from `astro-rx` too; see
+   * `AstroClientOptions.validatePayloads`). A mismatch is a `PayloadMismatch`
+   * failure that still carries the frame.
    * @defaultValue false
    */
-  readonly validatePayloads?: boolean;
+  readonly validatePayloads?: boolean | PayloadCodecs;
   /**
    * Frames nested deeper than this (the frame object is level 1, its `data`
    * level 2) are not checked against any codec (a `FrameTooDeep` failure). No
@@ -49,25 +54,11 @@ export const DEFAULT_MAX_DEPTH = 64;
 const isFrameType = (type: string): type is ServerFrameType => Object.prototype.hasOwnProperty.call(FRAME_CODECS, type);
 
 /**
- * Decodes one raw WebSocket frame into a typed {@link ServerFrame}. Pure and
- * total: it never throws, whatever the frame (nested 100 000 levels deep, an
- * array of 100 000 items where a string belongs, `__proto__` keys, a 1 MB
- * string); every problem is a {@link DecodeFailure} on the left, whose text is
- * at most {@link MAX_FAILURE_TEXT} characters.
+ * Decodes one raw WebSocket frame into a typed `ServerFrame` (the client's
+ * decoder; `astro-rx/protocol` exports it from `decodeWithCodecs.ts`, where
+ * `validatePayloads: true` has the codecs in every build). Pure and total.
  *
- * Liberal in what it accepts: unknown fields are kept, `id`/`ts` may be absent,
- * `type` is compared case-insensitively (an old revision of the docs wrote
- * `RESPONSE`), and a legacy frame with a `topic` but no `type` is a `message`.
- *
- * @example
- * ```ts
- * import { decodeFrame } from 'astro-rx/protocol';
- * import * as E from 'fp-ts/Either';
- * const result = decodeFrame('{"type":"welcome","data":{"client_id":"01J5"}}');
- * if (E.isRight(result)) console.log(result.right.type);
- * // Output: welcome
- * ```
- * @category Protocol
+ * @internal
  */
 export function decodeFrame(raw: RawFrame, config: DecodeConfig = {}): E.Either<DecodeFailure, ServerFrame> {
   const limit = config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -82,8 +73,9 @@ export function decodeFrame(raw: RawFrame, config: DecodeConfig = {}): E.Either<
   }
   try {
     const frame = decodeChecked(value, config.maxDepth ?? DEFAULT_MAX_DEPTH);
-    if (config.validatePayloads && E.isRight(frame) && frame.right.type === 'message') {
-      return decodePayload(frame.right);
+    const codecs = config.validatePayloads === true ? defaultPayloadCodecs() : config.validatePayloads;
+    if (codecs && E.isRight(frame) && frame.right.type === 'message') {
+      return decodePayloadWith(frame.right, codecs);
     }
     return frame;
   } catch (e) {
@@ -137,22 +129,16 @@ function decodeChecked(value: unknown, maxDepth: number): E.Either<DecodeFailure
 }
 
 /**
- * Checks a `message` frame's `data` against the payload codec of its topic.
- * Topics without a documented payload, and unknown topics, always pass.
+ * Checks a `message` frame's `data` against its topic's codec in `codecs`; a
+ * topic with no codec there always passes. (`decodePayload` in
+ * `astro-rx/protocol` is this with every documented topic's codec.)
  *
- * @example
- * ```ts
- * import { decodePayload, describeDecodeFailure } from 'astro-rx/protocol';
- * const checked = decodePayload({ type: 'message', topic: 'channel.tips', room: 'r', data: { donation: {} } });
- * if (checked._tag === 'Left') console.warn(describeDecodeFailure(checked.left)); // amount and currency are missing
- * ```
- * @category Protocol
+ * @internal
  */
-export function decodePayload(frame: MessageFrame): E.Either<DecodeFailure, MessageFrame> {
-  if (!isKnownTopic(frame.topic)) return E.right(frame);
-  const codec = TOPICS[frame.topic].payload;
+export function decodePayloadWith(frame: MessageFrame, codecs: PayloadCodecs): E.Either<DecodeFailure, MessageFrame> {
+  const codec = Object.prototype.hasOwnProperty.call(codecs, frame.topic) ? codecs[frame.topic] : undefined;
   // `is` checks without building a result; decode only to report a mismatch
-  if (codec.is(frame.data)) return E.right(frame);
+  if (codec === undefined || codec.is(frame.data)) return E.right(frame);
   const result = codec.decode(frame.data);
   return E.isRight(result) ? E.right(frame) : E.left(payloadMismatch(frame, result.left));
 }

@@ -27,8 +27,10 @@ export { SubscribeCommand, UnsubscribeCommand, ClientCommand, subscribeCommand, 
 export type { SubscribeArgs, UnsubscribeArgs } from './commands';
 
 // topics and payloads
-export { TOPICS, isKnownTopic, topicScope } from './topics';
+export { TOPICS, TOPIC_SCOPES, isKnownTopic, topicScope } from './topics';
 export type { TopicSpec, KnownTopic, TopicName, TopicPayload } from './topics';
+export { PAYLOAD_CODECS } from './payloadCodecs';
+export type { PayloadCodec, PayloadCodecs } from './payloadCodecs';
 export {
   ACTIVITY_TYPES,
   ActivityType,
@@ -58,7 +60,8 @@ export {
 } from './payloads';
 
 // decoding
-export { decodeFrame, decodeFrameValue, decodePayload, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_DEPTH } from './decode';
+export { decodeFrameValue, DEFAULT_MAX_FRAME_BYTES, DEFAULT_MAX_DEPTH } from './decode';
+export { decodeFrame, decodePayload } from './decodeWithCodecs';
 export type { RawFrame, DecodeConfig } from './decode';
 export {
   MAX_FAILURE_TEXT,

@@ -33,6 +33,7 @@ const ENTRIES: Record<string, string> = {
   'astro-rx': 'lib/index.ts',
   'astro-rx/protocol': 'lib/protocol/index.ts',
   'astro-rx/operators': 'lib/operators/index.ts',
+  'astro-rx/payloads': 'lib/payloads/index.ts',
   'astro-rx/testing': 'lib/testing/index.ts',
 };
 

@@ -8,6 +8,7 @@ import * as ts from 'typescript';
 import * as root from '../../lib';
 import * as protocol from '../../lib/protocol';
 import * as operators from '../../lib/operators';
+import * as payloads from '../../lib/payloads';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -15,6 +16,7 @@ const ENTRIES = {
   'astro-rx': 'lib/index.ts',
   'astro-rx/protocol': 'lib/protocol/index.ts',
   'astro-rx/operators': 'lib/operators/index.ts',
+  'astro-rx/payloads': 'lib/payloads/index.ts',
   'astro-rx/testing': 'lib/testing/index.ts',
 } as const;
 type Entry = keyof typeof ENTRIES;
@@ -122,7 +124,7 @@ describe('the public surface', () => {
   });
 
   // TODO(#11): add 'astro-rx/testing' once lib/testing/gateway/context.ts's SubscribeFault is no longer @internal (or no longer exported)
-  it.each(['astro-rx', 'astro-rx/protocol', 'astro-rx/operators'] as Entry[])('%s exports nothing tagged @internal', (entry) => {
+  it.each(['astro-rx', 'astro-rx/protocol', 'astro-rx/operators', 'astro-rx/payloads'] as Entry[])('%s exports nothing tagged @internal', (entry) => {
     expect(surface[entry].filter((e) => e.internal.length > 0)).toEqual([]);
   });
 
@@ -130,6 +132,7 @@ describe('the public surface', () => {
     ['astro-rx', root],
     ['astro-rx/protocol', protocol],
     ['astro-rx/operators', operators],
+    ['astro-rx/payloads', payloads],
   ] as Array<[Entry, object]>)('the runtime exports of %s are its value exports', (entry, module) => {
     const values = surface[entry].filter((e) => e.value).map((e) => e.name);
     expect(Object.keys(module).sort()).toEqual(values.sort());

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { ClientCommand, encodeCommand } from '../../lib/protocol/commands';
-import { decodeFrame, decodePayload } from '../../lib/protocol/decode';
+import { decodeFrame, decodePayload } from '../../lib/protocol/decodeWithCodecs';
 import { TOPICS, isKnownTopic } from '../../lib/protocol/topics';
 import { fixtureShape, loadFixtures } from '../helpers/fixtures';
 

@@ -1,0 +1,10 @@
+import type { PayloadCodecs } from './payloadCodecs';
+
+/**
+ * Browser build of `defaultPayloadCodecs.ts`: no codecs (the client refuses
+ * `validatePayloads: true` here, and says to pass `PAYLOAD_CODECS` from
+ * `astro-rx/payloads`). @internal
+ */
+export function defaultPayloadCodecs(): PayloadCodecs | undefined {
+  return undefined;
+}
