@@ -66,6 +66,22 @@ interface BundleResult {
   targets: { own: Target; all: Target };
 }
 
+interface FirstEventResult {
+  rounds: number;
+  rawMs: number;
+  astroMs: number;
+  ratio: number;
+  targets: { ratio: Target };
+}
+
+interface IdleResult {
+  rooms: number;
+  idleMs: number;
+  cpuShareOfCore: number;
+  timers: { before: number; held: number; after: number };
+  targets: { cpu: Target; timers: Target };
+}
+
 export interface Results {
   mode: string;
   date: string;
@@ -78,6 +94,8 @@ export interface Results {
     ratelimit?: unknown;
     handover?: unknown;
     bundle?: unknown;
+    firstevent?: unknown;
+    idle?: unknown;
   };
   errors?: Record<string, string>;
 }
@@ -151,6 +169,19 @@ export function renderTable(results: Results): string {
       rows.push([s, `minimal app, ${app}: own / all`, `${m.ownGzKiB} / ${m.allGzKiB} KiB gz`, '', '', '']);
     }
     rows.push([s, 'ws in the browser bundle', b.includesWs ? 'yes' : 'no', '', 'no', b.includesWs ? 'NO' : 'yes']);
+  }
+
+  const f = results.sections.firstevent as FirstEventResult | undefined;
+  if (f) {
+    const s = `6 first event (${f.rounds} rounds, loopback)`;
+    rows.push([s, 'raw ws: open → welcome → subscribe → response → message [baseline]', `${f.rawMs} ms`, x(1), '', '']);
+    rows.push([s, 'astro-rx: createAstroClient → … → first topic() event', `${f.astroMs} ms`, x(f.ratio), f.targets.ratio.target, met(f.targets.ratio)]);
+  }
+  const i = results.sections.idle as IdleResult | undefined;
+  if (i) {
+    const s = `7 idle (${n(i.rooms)} rooms held, no traffic, ${ms(i.idleMs)})`;
+    rows.push([s, 'CPU, share of one core', `${(i.cpuShareOfCore * 100).toFixed(3)} %`, '', i.targets.cpu.target, met(i.targets.cpu)]);
+    rows.push([s, 'timers: before the client / rooms held / after the idle time', `${i.timers.before} / ${i.timers.held} / ${i.timers.after}`, '', i.targets.timers.target, met(i.targets.timers)]);
   }
 
   // the section name only on its first row

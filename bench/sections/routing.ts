@@ -11,10 +11,10 @@
  * difference between a 10 000-room and a 1-room client), the time to subscribe
  * the K rooms and the time to unsubscribe them one by one.
  */
-import { Observable, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import { createAstroClient } from '../../lib/client/createAstroClient';
 import type { AstroClient } from '../../lib/client/types';
-import type { OpenSocket, SocketEvent } from '../../lib/transport/types';
+import { type Fake, fakeTransport } from '../fakeTransport';
 import { decodeFrame } from '../../lib/protocol/decode';
 import { tokenSigner } from '../../lib/testing/tokens';
 import { ROOM, TOPIC, emitResult, log, median, messageFrames, parseFlags, rotate, sig, sleep, until } from '../common';
@@ -36,43 +36,6 @@ const fullGc = () => {
   gc();
   gc();
 };
-
-interface Fake {
-  readonly openSocket: OpenSocket;
-  push(data: string): void;
-  responses: number;
-}
-
-/** A transport that welcomes at once and answers every subscribe with success (in a microtask). */
-function fakeTransport(): Fake {
-  const fake: Fake = {
-    responses: 0,
-    push: () => {
-      throw new Error('not open');
-    },
-    openSocket: () =>
-      new Observable<SocketEvent>((subscriber) => {
-        const handle = {
-          observesPings: false,
-          send(text: string) {
-            const command = JSON.parse(text) as { type: string; nonce: string; data: { topic: string; room?: string } };
-            queueMicrotask(() => {
-              fake.responses++;
-              subscriber.next({
-                type: 'frame',
-                data: JSON.stringify({ type: 'response', nonce: command.nonce, data: { message: 'ok', topic: command.data.topic, room: command.data.room } }),
-              });
-            });
-            return true;
-          },
-        };
-        fake.push = (data) => subscriber.next({ type: 'frame', data });
-        subscriber.next({ type: 'open', socket: handle });
-        queueMicrotask(() => subscriber.next({ type: 'frame', data: JSON.stringify({ type: 'welcome', data: { client_id: 'bench' } }) }));
-      }),
-  };
-  return fake;
-}
 
 interface Bench {
   readonly k: number;

@@ -67,7 +67,7 @@ export interface Target {
   readonly met: boolean;
 }
 
-function startServer(): Promise<{ child: ChildProcessByStdio<Writable, Readable, null>; port: number; meanFrameBytes: number; lines: ServerLine[] }> {
+export function startServer(): Promise<{ child: ChildProcessByStdio<Writable, Readable, null>; port: number; meanFrameBytes: number; lines: ServerLine[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/throughput/server.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines: ServerLine[] = [];

@@ -8,7 +8,7 @@ import type { ConnectionEvent, Intent } from '../connection/events';
 import { safeLogger } from '../util/logger';
 import { checkUrl } from '../util/url';
 import { eachEvent } from './eachEvent';
-import { Entry, Registry, addSink, removeSink, sinksOf } from './registry';
+import { Entry, Registry, Sink, addSink, removeSink, sinksOf } from './registry';
 import { createGaps, done, stepGaps } from './gaps';
 import { countEvent } from './metrics';
 import { ClientOutputs, resolveTokenType } from './outputs';
@@ -154,16 +154,19 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         return subscriber.error(e);
       }
       const entry = registry.acquire(name, opts.room ?? '', token, tokenType);
-      const sink = subscriber as unknown as Parameters<typeof addSink>[1];
+      const sink = subscriber as unknown as Sink;
       if (addSink(entry, sink)) intents.next(wantOf(entry));
       publishMetrics();
       hold();
-      return () => {
-        if (removeSink(entry, sink) && removeEntry(entry)) intents.next({ type: 'unwant', ref: entry, topic: entry.topic, room: entry.room, tokenRef: entry.tokenRef });
-        publishMetrics();
-        unhold();
-      };
+      return new Lease(entry, sink, release);
     });
+  const release = (lease: Lease) => {
+    if (removeSink(lease.entry, lease.sink) && removeEntry(lease.entry)) {
+      intents.next({ type: 'unwant', ref: lease.entry, topic: lease.entry.topic, room: lease.entry.room, tokenRef: lease.entry.tokenRef });
+    }
+    publishMetrics();
+    unhold();
+  };
 
   const frames$ = new Observable<ServerFrame>((subscriber) => {
     if (out.closed) return subscriber.complete();
@@ -200,4 +203,21 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       intents.complete();
     },
   };
+}
+
+/**
+ * The teardown of one `topic()` subscription: an object rather than a closure,
+ * so that a held subscription keeps three fields alive, not a function and the
+ * scopes it closes over (~70 B per room at 10 000 rooms).
+ */
+class Lease {
+  constructor(
+    readonly entry: Entry,
+    readonly sink: Sink,
+    private readonly release: (lease: Lease) => void,
+  ) {}
+
+  unsubscribe(): void {
+    this.release(this);
+  }
 }

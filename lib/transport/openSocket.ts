@@ -74,7 +74,7 @@ export function openSocket(WebSocketCtor: WebSocketCtor, options?: number | Open
       let ws: WebSocketLike;
       try {
         ws = maxFrameBytes !== undefined && isWsPackage(WebSocketCtor)
-          ? new (WebSocketCtor as unknown as new (u: string, o: object) => WebSocketLike)(url, { maxPayload: maxFrameBytes + 1024 })
+          ? new (WebSocketCtor as unknown as new (u: string, o: object) => WebSocketLike)(url, WS_OPTIONS(maxFrameBytes))
           : new WebSocketCtor(url);
       } catch (e) {
         subscriber.error(new AstroError('transport', `cannot open a WebSocket to ${redact(url)}: ${e instanceof Error ? redact(e.message) : 'error'}`, { cause: e }));
@@ -166,6 +166,18 @@ export function openSocket(WebSocketCtor: WebSocketCtor, options?: number | Open
       };
     });
 }
+
+/**
+ * The `ws` package's options. `skipUTF8Validation`: `ws` checks that every text
+ * frame is valid UTF-8 before handing it over (~3 % of a client's CPU per
+ * frame); the client parses the text as JSON anyway, and `Buffer.toString()`
+ * turns an invalid sequence into U+FFFD, so a bad frame is at worst a decode
+ * failure or a replacement character in a string, never a crash. (The RFC would
+ * close the connection with 1007; the gateway sends JSON it encoded itself.)
+ * `perMessageDeflate` keeps `ws`'s default (offered): a gateway that accepts it
+ * trades client CPU (inflate) for bandwidth; see docs/PERFORMANCE.md.
+ */
+const WS_OPTIONS = (maxFrameBytes: number) => ({ maxPayload: maxFrameBytes + 1024, skipUTF8Validation: true });
 
 /** `ws`'s `terminate()` (destroys the TCP socket at once), where the socket has one. Never throws. */
 function terminate(ws: WebSocketLike): void {
