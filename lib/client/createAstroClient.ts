@@ -1,6 +1,6 @@
 import { Observable, Subject, asyncScheduler, defer, from, ignoreElements, merge, share, takeUntil, tap, timer } from 'rxjs';
 import { AstroError } from '../errors/astroError';
-import type { MessageFrame, ServerFrame } from '../protocol/frames';
+import type { MessageFrame } from '../protocol/frames';
 import type { TokenType } from '../protocol/tokenType';
 import type { TopicName } from '../protocol/topics';
 import { connect } from '../connection/connect';
@@ -8,13 +8,14 @@ import type { ConnectionEvent, Intent } from '../connection/events';
 import { safeLogger } from '../util/logger';
 import { checkUrl } from '../util/url';
 import { eachEvent } from './eachEvent';
-import { Entry, Registry, addSink, removeSink, sinksOf } from './registry';
+import { Entry, Registry, Sink, addSink, removeSink, sinksOf } from './registry';
 import { createGaps, done, stepGaps } from './gaps';
 import { countEvent } from './metrics';
 import { ClientOutputs, resolveTokenType } from './outputs';
 import { reduceState } from './state';
 import { connectionOptions } from './connectionOptions';
-import { holder } from './holder';
+import { framesStream, holder } from './holder';
+import { Lease } from './lease';
 import { defaultWakeups } from './wakeups';
 import type { AstroClient, AstroClientOptions, ConnectionState, Gap, TopicMessage, TopicOptions } from './types';
 
@@ -154,26 +155,21 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         return subscriber.error(e);
       }
       const entry = registry.acquire(name, opts.room ?? '', token, tokenType);
-      const sink = subscriber as unknown as Parameters<typeof addSink>[1];
+      const sink = subscriber as unknown as Sink;
       if (addSink(entry, sink)) intents.next(wantOf(entry));
       publishMetrics();
       hold();
-      return () => {
-        if (removeSink(entry, sink) && removeEntry(entry)) intents.next({ type: 'unwant', ref: entry, topic: entry.topic, room: entry.room, tokenRef: entry.tokenRef });
-        publishMetrics();
-        unhold();
-      };
+      return new Lease(entry, sink, release);
     });
+  const release = (lease: Lease) => {
+    if (removeSink(lease.entry, lease.sink) && removeEntry(lease.entry)) {
+      intents.next({ type: 'unwant', ref: lease.entry, topic: lease.entry.topic, room: lease.entry.room, tokenRef: lease.entry.tokenRef });
+    }
+    publishMetrics();
+    unhold();
+  };
 
-  const frames$ = new Observable<ServerFrame>((subscriber) => {
-    if (out.closed) return subscriber.complete();
-    const inner = frames.subscribe(subscriber);
-    hold();
-    return () => {
-      inner.unsubscribe();
-      unhold();
-    };
-  });
+  const frames$ = framesStream(out, hold, unhold);
 
   return {
     topic,
