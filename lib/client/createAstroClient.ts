@@ -1,6 +1,6 @@
 import { Observable, Subject, asyncScheduler, defer, from, ignoreElements, merge, share, takeUntil, tap, timer } from 'rxjs';
 import { AstroError } from '../errors/astroError';
-import type { MessageFrame, ServerFrame } from '../protocol/frames';
+import type { MessageFrame } from '../protocol/frames';
 import type { TokenType } from '../protocol/tokenType';
 import type { TopicName } from '../protocol/topics';
 import { connect } from '../connection/connect';
@@ -14,7 +14,8 @@ import { countEvent } from './metrics';
 import { ClientOutputs, resolveTokenType } from './outputs';
 import { reduceState } from './state';
 import { connectionOptions } from './connectionOptions';
-import { holder } from './holder';
+import { framesStream, holder } from './holder';
+import { Lease } from './lease';
 import { defaultWakeups } from './wakeups';
 import type { AstroClient, AstroClientOptions, ConnectionState, Gap, TopicMessage, TopicOptions } from './types';
 
@@ -168,15 +169,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     unhold();
   };
 
-  const frames$ = new Observable<ServerFrame>((subscriber) => {
-    if (out.closed) return subscriber.complete();
-    const inner = frames.subscribe(subscriber);
-    hold();
-    return () => {
-      inner.unsubscribe();
-      unhold();
-    };
-  });
+  const frames$ = framesStream(out, hold, unhold);
 
   return {
     topic,

@@ -1,4 +1,6 @@
-import type { Observable, Subscription } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
+import type { ServerFrame } from '../protocol/frames';
+import type { ClientOutputs } from './outputs';
 
 /**
  * Holds one subscription of `connection$` while anything (a topic, `frames$`)
@@ -21,4 +23,17 @@ export function holder(connection$: Observable<never>): { hold(): void; release(
       h?.unsubscribe();
     },
   };
+}
+
+/** `frames$`: every decoded frame; subscribing holds the connection, like a topic. @internal */
+export function framesStream(out: ClientOutputs, hold: () => void, release: () => void): Observable<ServerFrame> {
+  return new Observable<ServerFrame>((subscriber) => {
+    if (out.closed) return subscriber.complete();
+    const inner = out.frames.subscribe(subscriber);
+    hold();
+    return () => {
+      inner.unsubscribe();
+      release();
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import { stepOutbox } from '../../lib/connection/outbox/outbox';
+import { nextWake, stepOutbox } from '../../lib/connection/outbox/outbox';
 import { OutboxConfig, OutboxInput, OutboxOutput, OutboxState, createOutbox } from '../../lib/connection/outbox/state';
 import { resolveBackoffConfig } from '../../lib/policies/backoffDelay';
 
@@ -109,6 +109,16 @@ describe('outbox', () => {
     expect(sends(at(1100, { type: 'tick' }))).toEqual(['subscribe channel.tips/r1#1 n2']);
     const failed = at(2100, { type: 'tick' });
     expect(failed).toContainEqual(expect.objectContaining({ type: 'failed', refs: [1], error: expect.objectContaining({ code: 'timeout' }) }));
+  });
+
+  it('asks for no tick while no session is up, even with a backoff due', () => {
+    const { at, s } = outbox();
+    at(0, { type: 'session', restored: false });
+    at(0, want(1));
+    at(1, err('n1', 'err_deadline_exceeded'));
+    at(2, { type: 'down' });
+    expect(nextWake(s, 500, config())).toBeUndefined();
+    expect(sends(at(501, { type: 'session', restored: false }))).toEqual(['subscribe channel.tips/r1#1 n2']);
   });
 
   it('fails only the token the gateway refuses, in a slot another token holds', () => {

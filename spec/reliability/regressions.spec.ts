@@ -25,6 +25,20 @@ const subscribes = (link: FakeLink) => link.sent.filter((s) => s.command.type ==
 const tip = { donation: { amount: 1, currency: 'USD' } };
 
 describe('regressions', () => {
+  it('a subscribe retry whose backoff ends while no session is up does not spin the scheduler (fuzz: hung at one virtual instant)', () => {
+    // err_deadline_exceeded schedules a retry at once (no jitter left); the drop that follows leaves no session:
+    // the backoff must wait for the next session instead of asking for a tick now, again and again.
+    const outcome = runScenario({
+      initial: [3],
+      steps: [
+        { t: 'welcome', target: 2 },
+        { t: 'answer', target: 2, which: 0, outcome: 'err_deadline_exceeded', nonce: 'echo' },
+        { t: 'drop', target: 2, code: 4001 },
+      ],
+    });
+    expect(outcome.violations).toEqual([]);
+  });
+
   it('a handover that starts before the first welcome still subscribes (no topic hangs on a "restored" empty session)', () => {
     const scheduler = createTestScheduler();
     scheduler.run(() => {

@@ -7,9 +7,9 @@ import { all } from '../../util/some';
 
 /** Commands without an answer past their deadline: their outcome is unknown; try again with backoff. @internal */
 export function expire(s: OutboxState, now: number, config: OutboxConfig, out: OutboxOutput[]): void {
-  if (!s.ready) return;
   for (const inflight of s.byNonce.values()) {
-    if (inflight.deadline > now) continue;
+    // no answer can come while no session is up: deadlines count only in a session
+    if (!s.ready || inflight.deadline > now) continue;
     s.byNonce.delete(inflight.nonce);
     s.stale.set(inflight.nonce, { ...inflight, deadline: now + config.requestTimeoutMs });
     const slot = inflight.slot;
@@ -90,7 +90,8 @@ export function nextWake(s: OutboxState, now: number, config: OutboxConfig): num
   let at = Infinity;
   if (s.ready && s.normal.size + s.bulk.size > 0) at = Math.max(s.pausedUntil, nextTokenAt(s.bucket, now, config.bucket));
   if (s.ready) for (const inflight of s.byNonce.values()) at = Math.min(at, inflight.deadline);
-  for (const slot of s.retrying) at = Math.min(at, slot.retryAt ?? now);
+  // a backoff that ends while no session is up waits for the session (nothing could leave anyway)
+  if (s.ready) for (const slot of s.retrying) at = Math.min(at, slot.retryAt ?? now);
   return at === Infinity ? undefined : at;
 }
 
