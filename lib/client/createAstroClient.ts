@@ -197,20 +197,3 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
     },
   };
 }
-
-/**
- * The teardown of one `topic()` subscription: an object rather than a closure,
- * so that a held subscription keeps three fields alive, not a function and the
- * scopes it closes over (~70 B per room at 10 000 rooms).
- */
-class Lease {
-  constructor(
-    readonly entry: Entry,
-    readonly sink: Sink,
-    private readonly release: (lease: Lease) => void,
-  ) {}
-
-  unsubscribe(): void {
-    this.release(this);
-  }
-}
