@@ -154,35 +154,28 @@ function isPlainMessage(r: Record<string, unknown>): boolean {
 
 /**
  * Whether `value` nests objects and arrays more than `limit` levels deep (the
- * value itself is level 1). Iterative, so any depth is safe to ask about, and
- * it stops at the first container past the limit (so a cycle is "too deep").
+ * value itself is level 1). Recursive but bounded: it never goes more than
+ * `limit` calls deep, so any depth is safe to ask about; it stops at the first
+ * container past the limit (so a cycle is "too deep"), and allocates nothing.
  */
 function deeperThan(value: unknown, limit: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  if (limit < 1) return true;
-  const stack: object[] = [value];
-  const depths: number[] = [1];
-  while (stack.length > 0) {
-    const node = stack.pop() as object;
-    const depth = (depths.pop() as number) + 1;
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        const child: unknown = node[i];
-        if (typeof child !== 'object' || child === null) continue;
-        if (depth > limit) return true;
-        stack.push(child);
-        depths.push(depth);
-      }
-    } else {
-      const record = node as Record<string, unknown>;
-      for (const key in record) {
-        const child = record[key];
-        if (typeof child !== 'object' || child === null) continue;
-        if (depth > limit) return true;
-        stack.push(child);
-        depths.push(depth);
-      }
+  return limit < 1 || nestsDeeper(value, limit - 1);
+}
+
+/** Whether a child container of `node` lies more than `levels` levels below it. */
+function nestsDeeper(node: object, levels: number): boolean {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (typeof child === 'object' && child !== null && (levels < 1 || nestsDeeper(child, levels - 1))) return true;
     }
+    return false;
+  }
+  const record = node as Record<string, unknown>;
+  for (const key in record) {
+    const child = record[key];
+    if (typeof child === 'object' && child !== null && (levels < 1 || nestsDeeper(child, levels - 1))) return true;
   }
   return false;
 }
