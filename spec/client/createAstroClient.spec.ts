@@ -321,6 +321,37 @@ describe('createAstroClient', () => {
     });
   });
 
+  it('ends holding exactly the last intent when the gateway answers out of order', () => {
+    const scheduler = createTestScheduler();
+    scheduler.run(() => {
+      // subscribes authorize slowly, unsubscribes answer at once: answers overtake the commands
+      const { gateway, client } = setup(scheduler, { responseDelay: (c) => (c.type === 'subscribe' ? 40 : 1) });
+      const first = client.topic('channel.tips', { room: 'r1' }).subscribe();
+      at(scheduler, 5, () => first.unsubscribe());
+      let last = new Subscription();
+      at(scheduler, 6, () => (last = client.topic('channel.tips', { room: 'r1' }).subscribe()));
+      at(scheduler, 8, () => client.topic('channel.tips', { room: 'r2' }).subscribe().unsubscribe());
+      at(scheduler, 500, () => expect([...gateway.link(0).subscriptions].sort()).toEqual(['channel.tips\u0000r1']));
+      at(scheduler, 600, () => last.unsubscribe());
+      scheduler.flush();
+    });
+  });
+
+  it('never sends an unsubscribe for every room when the default room leaves and the gateway named its room', () => {
+    const scheduler = createTestScheduler();
+    scheduler.run(() => {
+      const { gateway, client } = setup(scheduler, { aliases: { '': 'chan-1' } });
+      const other = client.topic('channel.tips', { room: 'r2' }).subscribe();
+      const mine = client.topic('channel.tips').subscribe();
+      at(scheduler, 50, () => mine.unsubscribe());
+      at(scheduler, 100, () => expect([...gateway.link(0).subscriptions]).toEqual(['channel.tips\u0000r2']));
+      at(scheduler, 200, () => other.unsubscribe());
+      scheduler.flush();
+      const unsubscribes = gateway.link(0).sent.filter((x) => x.command.type === 'unsubscribe').map((x) => x.command.data.room);
+      expect(unsubscribes).toEqual(['chan-1', 'r2']);
+    });
+  });
+
   it('completes topic streams and state$ on close()', () => {
     const scheduler = createTestScheduler();
     scheduler.run(({ expectObservable }) => {

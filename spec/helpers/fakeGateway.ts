@@ -21,8 +21,12 @@ export interface FakeLink {
 export interface FakeGatewayOptions {
   /** What a new socket does: welcome after `welcomeDelay` frames (default), stay silent, or refuse the upgrade. */
   onOpen?: (n: number, url: string) => 'welcome' | 'silent' | { refuse: number; retryAfterMs?: number } | 'close';
-  /** Frames until the response to a command (default 1). */
-  responseDelay?: number;
+  /**
+   * Time until the response to a command (default 1). A function races on demand: it is asked per
+   * command, so answers can leave out of order, as the real gateway's asynchronous authorization does
+   * (the effect on the subscription set happens when the answer leaves).
+   */
+  responseDelay?: number | ((command: ClientCommand & { nonce?: string }) => number);
   /** requested room → canonical room. */
   aliases?: Record<string, string>;
   /** Topics answered with err_unauthorized. */
@@ -89,7 +93,8 @@ export function fakeGateway(scheduler: SchedulerLike, options: FakeGatewayOption
           if (link.closed) return false;
           const command = JSON.parse(text) as ClientCommand & { nonce?: string };
           link.sent.push({ at: scheduler.now(), command });
-          at(options.responseDelay ?? 1, () => respond(link, command));
+          const delay = typeof options.responseDelay === 'function' ? options.responseDelay(command) : (options.responseDelay ?? 1);
+          at(delay, () => respond(link, command));
           return true;
         },
       };
@@ -130,8 +135,10 @@ export function fakeGateway(scheduler: SchedulerLike, options: FakeGatewayOption
       link.subscriptions.add(`${command.data.topic}\u0000${canonical}`);
       return link.push({ type: 'response', nonce, data: { message: 'successfully subscribed to topic', topic: command.data.topic, room: canonical } });
     }
+    // PROTOCOL §5.2: an unsubscribe with no room or room "" drops the topic in every room
+    const everyRoom = command.data.room === undefined || command.data.room === '';
     for (const key of [...link.subscriptions]) {
-      if (key.startsWith(`${command.data.topic}\u0000`) && (command.data.room === undefined || key.endsWith(`\u0000${canonical}`))) link.subscriptions.delete(key);
+      if (key.startsWith(`${command.data.topic}\u0000`) && (everyRoom || key === `${command.data.topic}\u0000${canonical}`)) link.subscriptions.delete(key);
     }
     link.push({ type: 'response', nonce, data: { message: 'successfully unsubscribed from topic' } });
   };
