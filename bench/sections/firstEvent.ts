@@ -8,7 +8,7 @@
  * in one warm process; the ratio is the median of the per-round ratios.
  */
 import WebSocket from 'ws';
-import { createAstroClient } from '../../lib/client/createAstroClient';
+import { createAstroClient } from '../astro';
 import type { WebSocketCtor } from '../../lib/transport/types';
 import { ROOM, TOPIC, emitResult, log, median, parseFlags, rotate, sig } from '../common';
 import { startServer } from '../throughput/run';

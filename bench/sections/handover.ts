@@ -18,7 +18,7 @@
  */
 import WebSocket from 'ws';
 import type { Subscription } from 'rxjs';
-import { createAstroClient } from '../../lib/client/createAstroClient';
+import { createAstroClient } from '../astro';
 import type { Gap } from '../../lib/client/types';
 import type { WebSocketCtor } from '../../lib/transport/types';
 import { startRemoteEmulator, type Published } from '../emulator/remote';

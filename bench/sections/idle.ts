@@ -9,7 +9,7 @@
  * heartbeat is armed, as in a browser.
  */
 import type { Subscription } from 'rxjs';
-import { createAstroClient } from '../../lib/client/createAstroClient';
+import { createAstroClient } from '../astro';
 import { tokenSigner } from '../../lib/testing/tokens';
 import { TOPIC, emitResult, log, parseFlags, sig, sleep, until } from '../common';
 import { fakeTransport } from '../fakeTransport';

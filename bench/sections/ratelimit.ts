@@ -10,7 +10,7 @@
  */
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import WebSocket from 'ws';
-import { createAstroClient } from '../../lib/client/createAstroClient';
+import { createAstroClient } from '../astro';
 import type { WebSocketCtor } from '../../lib/transport/types';
 import { startRemoteEmulator } from '../emulator/remote';
 import { TOPIC, emitResult, roomId, log, max, median, parseFlags, sig, until } from '../common';

@@ -13,7 +13,7 @@
  */
 import WebSocket from 'ws';
 import { webSocket } from 'rxjs/webSocket';
-import { createAstroClient } from '../../lib/client/createAstroClient';
+import { createAstroClient } from '../astro';
 import type { WebSocketCtor } from '../../lib/transport/types';
 import { ROOM, TOPIC, emitResult } from '../common';
 

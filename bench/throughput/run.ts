@@ -143,8 +143,8 @@ export async function runThroughput(quick: boolean): Promise<ThroughputResult> {
     targets: {
       astroThroughput: target(variants.astro.throughputRatio, '>=', 1.0),
       validateThroughput: target(variants['astro-validate'].throughputRatio, '>=', 0.9),
-      astroCpu: target(variants.astro.cpuRatio, '<=', 1.1),
-      validateCpu: target(variants['astro-validate'].cpuRatio, '<=', 1.1),
+      astroCpu: target(variants.astro.cpuRatio, '<=', 1.04),
+      validateCpu: target(variants['astro-validate'].cpuRatio, '<=', 1.15),
     },
   };
 }

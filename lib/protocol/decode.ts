@@ -72,7 +72,9 @@ export function decodeFrame(raw: RawFrame, config: DecodeConfig = {}): E.Either<
     return E.left(invalidJson(raw, e instanceof Error ? e.message : 'unreadable JSON'));
   }
   try {
-    const frame = decodeChecked(value, config.maxDepth ?? DEFAULT_MAX_DEPTH);
+    const maxDepth = config.maxDepth ?? DEFAULT_MAX_DEPTH;
+    // No walk when the text has too few brackets to nest that deep (the usual frame).
+    const frame = decodeChecked(value, opensMoreThan(raw, maxDepth) ? maxDepth : Infinity);
     const codecs = config.validatePayloads === true ? defaultPayloadCodecs() : config.validatePayloads;
     if (codecs && E.isRight(frame) && frame.right.type === 'message') {
       return decodePayloadWith(frame.right, codecs);
@@ -99,9 +101,10 @@ export function decodeFrameValue(value: unknown, config: Pick<DecodeConfig, 'max
   }
 }
 
+/** `maxDepth` is `Infinity` when the caller knows the value cannot be deeper than the limit. */
 function decodeChecked(value: unknown, maxDepth: number): E.Either<DecodeFailure, ServerFrame> {
   // before anything walks or prints the value
-  if (deeperThan(value, maxDepth)) return E.left(frameTooDeep(maxDepth));
+  if (maxDepth !== Infinity && deeperThan(value, maxDepth)) return E.left(frameTooDeep(maxDepth));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return E.left(unknownFrameType(value, undefined));
   }
@@ -150,6 +153,20 @@ const isJsonObject = (v: unknown) => typeof v === 'object' && v !== null && !Arr
 
 function isPlainMessage(r: Record<string, unknown>): boolean {
   return typeof r['topic'] === 'string' && isJsonObject(r['data']) && optionalString(r['room']) && optionalString(r['id']) && optionalString(r['ts']);
+}
+
+/**
+ * Whether JSON `text` holds more than `limit` opening brackets (`{` or `[`,
+ * inside strings too). A parsed value nests at most as deep as the text has
+ * opening brackets, so when this is false the depth walk can be skipped: a
+ * 640-byte message has a handful, and counting them with `indexOf` costs about
+ * half of walking the parsed object.
+ */
+export function opensMoreThan(text: string, limit: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) if (++n > limit) return true;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) if (++n > limit) return true;
+  return false;
 }
 
 /**
