@@ -74,7 +74,6 @@ describe('the connection pool against the emulator', () => {
     }
     const elapsed = Date.now() - started;
     const perConnection = e.connections().map((x) => x.commandsReceived);
-    // eslint-disable-next-line no-console
     console.log(`pool: 2000 rooms on 4 connections in ${elapsed} ms; one connection needs at least ${singleMinimumMs} ms; per connection ${perConnection.join(', ')} commands`);
 
     expect(perConnection).toHaveLength(4);

@@ -35,7 +35,7 @@ export function sameState(a: ConnectionState, b: ConnectionState): boolean {
   if (a.connections === undefined || b.connections === undefined) return false;
   const { connections: ac, ...ar } = a;
   const { connections: bc, ...br } = b;
-  return shallowEqual(ar, br) && ac.length === bc.length && ac.every((s, i) => s === bc[i]);
+  return shallowEqual(ar, br) && ac.length === bc.length && ac.every((s, i) => shallowEqual(s, bc[i] as ConnectionState));
 }
 
 function shallowEqual(a: object, b: object): boolean {
