@@ -3,7 +3,7 @@ import type { ConnectionState } from '../../../lib/client/types';
 import { AstroError } from '../../../lib/errors/astroError';
 import { keyHash, ownerOf } from '../../../lib/client/pool/rendezvous';
 import { createTestScheduler } from '../../helpers/testScheduler';
-import { commands, race, welcomedAt, type Listener, type Race } from '../../races/helpers';
+import { race, welcomedAt, type Race } from '../../races/helpers';
 
 // The pool on virtual time: K connections to one racing gateway.
 
@@ -161,6 +161,3 @@ describe('the connection pool', () => {
     });
   });
 });
-
-export type { Listener };
-export { commands };
