@@ -1,23 +1,19 @@
-import { Observable, Subject, asyncScheduler, defer, from, ignoreElements, merge, share, takeUntil, tap, timer } from 'rxjs';
+import { Observable, Subject, asyncScheduler, share, takeUntil, tap, timer } from 'rxjs';
 import { AstroError } from '../errors/astroError';
-import type { MessageFrame } from '../protocol/frames';
 import type { TokenType } from '../protocol/tokenType';
 import type { TopicName } from '../protocol/topics';
 import { connect } from '../connection/connect';
-import type { ConnectionEvent, Intent } from '../connection/events';
 import { safeLogger } from '../util/logger';
 import { checkUrl } from '../util/url';
 import { eachEvent } from './eachEvent';
-import { Entry, Registry, Sink, addSink, removeSink, sinksOf } from './registry';
-import { createGaps, done, stepGaps } from './gaps';
-import { countEvent } from './metrics';
+import { Registry, Sink, addSink, removeSink, sinksOf } from './registry';
 import { ClientOutputs, resolveTokenType } from './outputs';
-import { reduceState } from './state';
+import { createPool } from './pool/pool';
 import { connectionOptions } from './connectionOptions';
 import { framesStream, holder } from './holder';
 import { Lease } from './lease';
 import { defaultWakeups } from './wakeups';
-import type { AstroClient, AstroClientOptions, ConnectionState, Gap, TopicMessage, TopicOptions } from './types';
+import type { AstroClient, AstroClientOptions, TopicMessage, TopicOptions } from './types';
 
 /** The public gateway. @category Client */
 export const DEFAULT_URL = 'wss://astro.streamelements.com';
@@ -60,81 +56,35 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   const lazyCloseMs = options.lazyCloseMs ?? 0;
   if (!(lazyCloseMs >= 0)) throw new AstroError('invalid_argument', `lazyCloseMs must be a number >= 0, got ${lazyCloseMs}`);
 
-  const intents = new Subject<Intent>();
+  const connections = options.connections ?? 1;
+  checkConnections(connections);
   const closing = new Subject<void>();
   const out = new ClientOutputs(log);
-  const { state, frames, metrics } = out;
-  const gapState = createGaps();
   const registry = new Registry((token, live) => (live ? log.addSecret(token) : log.removeSecret(token)));
   const publishMetrics = () => out.publishMetrics(registry.size);
-  const emitGaps = (closed: Gap[]) => {
-    if (out.emitGaps(closed)) publishMetrics();
-  };
-  const setState = (next: ConnectionState) => out.setState(next);
 
-  const removeEntry = (entry: Entry) => {
-    if (!registry.remove(entry)) return false;
-    emitGaps(done(gapState, [entry], scheduler.now()));
-    return true;
-  };
+  const common = { ...connectionOptions(options, url, scheduler, log), wakeups: options.wakeups ?? defaultWakeups() };
+  const pool = createPool({
+    registry,
+    out,
+    log,
+    scheduler,
+    size: connections,
+    pooled: options.connections !== undefined,
+    connect: (intents, onMessage) => connect({ ...common, intents, tokenOf: (ref) => registry.tokenOf(ref), onMessage }),
+  });
 
-  const onEvent = (e: ConnectionEvent) => {
-    emitGaps(stepGaps(gapState, e, scheduler.now(), () => registry.values()));
-    setState(reduceState(state.value, e, gapState.lastCause));
-    if (countEvent(metrics, e)) publishMetrics();
-    switch (e.type) {
-      case 'frame':
-        if (frames.observed) frames.next(e.frame);
-        return;
-      case 'subscribed':
-        for (const ref of e.refs) registry.canonical(ref as Entry, e.room);
-        return;
-      case 'failed':
-        for (const ref of e.refs) {
-          const entry = ref as Entry;
-          if (removeEntry(entry)) for (const sink of sinksOf(entry)) sink.error(out.topicFailure(entry.topic, entry.room, e.error));
-        }
-        return publishMetrics();
-      case 'decode_failure':
-        return out.decodeFailure(e.failure);
-      case 'handover':
-        return log.log('info', `token handover ${e.phase}`);
-      case 'disconnected':
-        return log.log('warn', `connection lost (${e.cause}): ${e.error.message}`);
-    }
-  };
-
-  const onMessage = (frame: MessageFrame) => {
-    metrics.messages++;
-    registry.route(frame.topic, frame.room, frame as unknown as TopicMessage<TopicName>);
-    if (frames.observed) frames.next(frame);
-  };
-
-  const wantOf = (entry: Entry): Intent => ({ type: 'want', ref: entry, topic: entry.topic, room: entry.room, tokenRef: entry.tokenRef });
-  const connection$ = connect({
-    ...connectionOptions(options, url, scheduler, log),
-    wakeups: options.wakeups ?? defaultWakeups(),
-    // A new connection starts from what is wanted now, then follows the changes.
-    intents: defer(() => merge(from([...registry.values()].filter((e) => e.sinks !== undefined).map(wantOf)), intents)),
-    tokenOf: (ref) => registry.tokenOf(ref),
-    onMessage,
-  }).pipe(
+  const connection$ = pool.run$.pipe(
     tap({
-      next: onEvent,
       error: (err: unknown) => {
         const e = err instanceof AstroError ? err : new AstroError('transport', 'connection failed');
-        setState({ status: 'closed', lastError: { code: e.code, message: e.message } });
-        for (const entry of [...registry.values()]) if (removeEntry(entry)) for (const sink of sinksOf(entry)) sink.error(e);
+        pool.stopped({ code: e.code, message: e.message });
+        for (const entry of [...registry.values()]) if (pool.remove(entry)) for (const sink of sinksOf(entry)) sink.error(e);
       },
-      finalize: () => {
-        // Nothing waits any more: the queue died with the connection.
-        metrics.queue.depth = 0;
-        publishMetrics();
-        if (!out.closed && state.value.status !== 'closed') setState({ status: 'idle' });
-      },
+      // Nothing waits any more: the queues died with the connections.
+      finalize: () => pool.stopped(),
     }),
     takeUntil(closing),
-    ignoreElements(),
     share({ resetOnRefCountZero: () => timer(lazyCloseMs, scheduler), resetOnError: true, resetOnComplete: true }),
   );
 
@@ -156,15 +106,13 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
       }
       const entry = registry.acquire(name, opts.room ?? '', token, tokenType);
       const sink = subscriber as unknown as Sink;
-      if (addSink(entry, sink)) intents.next(wantOf(entry));
+      if (addSink(entry, sink)) pool.want(entry);
       publishMetrics();
       hold();
       return new Lease(entry, sink, release);
     });
   const release = (lease: Lease) => {
-    if (removeSink(lease.entry, lease.sink) && removeEntry(lease.entry)) {
-      intents.next({ type: 'unwant', ref: lease.entry, topic: lease.entry.topic, room: lease.entry.room, tokenRef: lease.entry.tokenRef });
-    }
+    if (removeSink(lease.entry, lease.sink) && pool.remove(lease.entry)) pool.unwant(lease.entry);
     publishMetrics();
     unhold();
   };
@@ -180,20 +128,29 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         onDrop: (dropped) => out.warn(new AstroError('buffer_overflow', `events() dropped its oldest event (${dropped} so far): the loop body is slower than ${name}`, { topic: name })),
       }),
     frames$,
-    state$: state.asObservable(),
+    state$: out.state.asObservable(),
     gaps$: out.gaps.asObservable(),
     metrics$: out.metrics$,
     warnings$: out.warnings.asObservable(),
+    setConnections(k) {
+      checkConnections(k);
+      if (out.closed || k === pool.size) return;
+      pool.resize(k);
+    },
     close() {
       if (out.closed) return;
       out.close();
       for (const entry of [...registry.values()]) {
-        removeEntry(entry);
+        pool.remove(entry);
         for (const sink of sinksOf(entry)) sink.complete();
       }
       closing.next();
       closing.complete();
-      intents.complete();
+      pool.close();
     },
   };
+}
+
+function checkConnections(k: number): void {
+  if (!Number.isInteger(k) || k < 1) throw new AstroError('invalid_argument', `connections must be an integer >= 1, got ${String(k)}`);
 }

@@ -6,7 +6,7 @@ import { normalizeTokenType, type TokenType } from '../protocol/tokenType';
 import { topicScope } from '../protocol/topicScopes';
 import type { SafeLogger } from '../util/logger';
 import { createMetrics, snapshotMetrics } from './metrics';
-import type { ClientMetrics, ConnectionState, Gap } from './types';
+import type { ClientMetrics, ConnectionMetrics, ConnectionState, Gap } from './types';
 
 /**
  * What a client reports, apart from its topics: `state$`, `gaps$`, `metrics$`,
@@ -22,12 +22,19 @@ export class ClientOutputs {
   readonly frames = new Subject<ServerFrame>();
   readonly metrics = createMetrics();
   private readonly metricsChanged = new Subject<void>();
+  /** Per-connection counters, for a pool. */
+  connectionMetrics: (() => readonly ConnectionMetrics[]) | undefined;
   closed = false;
 
   constructor(private readonly log: SafeLogger) {}
 
   /** The counters now, then at every change. */
-  readonly metrics$: Observable<ClientMetrics> = defer(() => this.metricsChanged.pipe(startWith(undefined), map(() => snapshotMetrics(this.metrics))));
+  readonly metrics$: Observable<ClientMetrics> = defer(() =>
+    this.metricsChanged.pipe(
+      startWith(undefined),
+      map(() => (this.connectionMetrics ? { ...snapshotMetrics(this.metrics), connections: this.connectionMetrics() } : snapshotMetrics(this.metrics))),
+    ),
+  );
 
   publishMetrics(activeSubscriptions: number): void {
     this.metrics.activeSubscriptions = activeSubscriptions;

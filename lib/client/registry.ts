@@ -3,6 +3,7 @@ import type { TokenType } from '../protocol/tokenType';
 import type { TopicName } from '../protocol/topics';
 import { SlotMap } from '../connection/subscriptionKey';
 import { Some, add, all, count, without } from '../util/some';
+import type { Move } from './pool/move';
 import type { TopicMessage } from './types';
 
 /** A `topic()` subscriber. @internal */
@@ -23,6 +24,10 @@ export interface Entry {
   /** The room the gateway named, once subscribed. */
   canonical: string | undefined;
   live: boolean;
+  /** The connection of the pool whose subscription delivers its events (0 without a pool). */
+  owner: number;
+  /** A move to another connection of the pool, in progress or settling. */
+  move: Move | undefined;
 }
 
 interface TokenRecord {
@@ -70,7 +75,7 @@ export class Registry {
       this.onToken(token, true);
     }
     record.entries++;
-    const entry: Entry = { topic, room, tokenRef: record.ref, sinks: undefined, canonical: undefined, live: true };
+    const entry: Entry = { topic, room, tokenRef: record.ref, sinks: undefined, canonical: undefined, live: true, owner: 0, move: undefined };
     this.entries.set(topic, room, add(this.entries.get(topic, room), entry));
     this.count++;
     return entry;
@@ -110,17 +115,25 @@ export class Registry {
     for (const some of this.entries.values()) yield* all(some);
   }
 
-  /** Delivers a message to the subscribers of its (topic, room); a frame without a room goes to every room of the topic. */
-  route(topic: string, room: string | undefined, message: TopicMessage<TopicName>): void {
-    if (room === undefined) return this.routeTopic(topic, message);
+  /**
+   * Delivers a message to the subscribers of its (topic, room); a frame without a room goes to every
+   * room of the topic. With a `gate` (a pool), only the entries it admits get it.
+   */
+  route(topic: string, room: string | undefined, message: TopicMessage<TopicName>, gate?: (entry: Entry) => boolean): void {
+    if (room === undefined) return this.routeTopic(topic, message, gate);
     const direct = this.entries.get(topic, room);
     const aliased = this.aliased.size === 0 ? undefined : this.aliased.get(topic, room);
-    if (direct !== undefined && !Array.isArray(direct) && aliased === undefined) return deliver(direct as unknown as Entry, message);
-    for (const entry of [...all<Entry>(direct), ...all<Entry>(aliased)]) deliver(entry, message);
+    if (direct !== undefined && !Array.isArray(direct) && aliased === undefined) {
+      if (gate === undefined || gate(direct as unknown as Entry)) deliver(direct as unknown as Entry, message);
+      return;
+    }
+    for (const entry of [...all<Entry>(direct), ...all<Entry>(aliased)]) if (gate === undefined || gate(entry)) deliver(entry, message);
   }
 
-  private routeTopic(topic: string, message: TopicMessage<TopicName>): void {
-    for (const some of [...this.entries.ofTopic(topic).values()]) for (const entry of all(some)) deliver(entry, { ...message, room: entry.canonical ?? entry.room });
+  private routeTopic(topic: string, message: TopicMessage<TopicName>, gate: ((entry: Entry) => boolean) | undefined): void {
+    for (const some of [...this.entries.ofTopic(topic).values()]) {
+      for (const entry of all(some)) if (gate === undefined || gate(entry)) deliver(entry, { ...message, room: entry.canonical ?? entry.room });
+    }
   }
 
   private unroute(entry: Entry, room: string): void {

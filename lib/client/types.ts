@@ -73,6 +73,13 @@ export interface AstroClientOptions {
   readonly scheduler?: SchedulerLike;
   /** Random numbers for jitter. @defaultValue `Math.random` */
   readonly random?: () => number;
+  /**
+   * How many connections to spread the subscriptions over. Each subscription key (topic, canonical
+   * room, token) goes to one connection by rendezvous hashing; each connection has its own command
+   * bucket, heartbeat, handover and backoff, and they open one after another (each after the previous
+   * one's `welcome`). See docs/scale-out.md. @defaultValue 1
+   */
+  readonly connections?: number;
   /** Nonces for commands. @defaultValue `crypto.randomUUID` */
   readonly nonce?: () => string;
   /**
@@ -125,6 +132,8 @@ export interface Gap {
   readonly from: number;
   readonly to: number;
   readonly cause: string;
+  /** The connection whose subscriptions the window concerns (a client with a `connections` option). */
+  readonly connection?: number;
 }
 
 /** The connection's status, replayed to late subscribers of `state$`. @category Client */
@@ -140,6 +149,8 @@ export interface ConnectionState {
   readonly gap?: { readonly from: number; readonly cause: string };
   /** The last error that closed a connection. Never contains a token. */
   readonly lastError?: { readonly code: string; readonly message: string };
+  /** With a `connections` option: each connection's own state, by index (the status above is the least advanced). */
+  readonly connections?: readonly ConnectionState[];
 }
 
 /** Counters a service can graph. Cumulative since the client was created. @category Client */
@@ -158,7 +169,12 @@ export interface ClientMetrics {
   readonly decodeFailures: number;
   readonly messages: number;
   readonly activeSubscriptions: number;
+  /** With a `connections` option: the same counters per connection, by index (`activeSubscriptions`: the keys it owns). */
+  readonly connections?: readonly (Omit<ClientMetrics, 'connections'> & { readonly connection: number })[];
 }
+
+/** One connection's counters in a pool. @internal */
+export type ConnectionMetrics = NonNullable<ClientMetrics['connections']>[number];
 
 /** The client. @category Client */
 export interface AstroClient {
@@ -186,6 +202,14 @@ export interface AstroClient {
   readonly metrics$: Observable<ClientMetrics>;
   /** Errors that ended nothing but are worth knowing (decode failures, payload mismatches, events dropped by `events()`), as AstroErrors. */
   readonly warnings$: Observable<AstroError>;
+  /**
+   * Changes the number of connections (an integer ≥ 1). Only the subscriptions that rendezvous
+   * hashing now assigns to another connection move (about 1/k of them when one is added), each
+   * make-before-break: the new connection subscribes, the old one unsubscribes after its success,
+   * and no event is lost or delivered twice in between. Extra connections close once emptied.
+   * @throws AstroError `invalid_argument` for anything but an integer ≥ 1
+   */
+  setConnections(k: number): void;
   /** Closes the socket, errors nothing, completes every stream. */
   close(): void;
 }

@@ -13,7 +13,7 @@ import { TOPICS } from '../../lib/protocol/topics';
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
-const GUIDES = ['getting-started', 'topics', 'reconnection', 'rate-limits', 'testing', 'angular', 'node', 'cli', 'architecture'].map(
+const GUIDES = ['getting-started', 'topics', 'reconnection', 'rate-limits', 'scale-out', 'testing', 'angular', 'node', 'cli', 'architecture'].map(
   (name) => `docs/${name}.md`,
 );
 
