@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only throughput,routing,ratelimit,handover,bundle,firstevent,idle] [-- --out file]`
+ * `npm run bench [-- --quick] [-- --only throughput,routing,ratelimit,handover,bundle,firstevent,idle,pool] [-- --out file]`
  *
  * Runs the benchmarks one after the other, each client or section in its own
  * process, prints one table and writes the figures to bench/results.json
@@ -15,7 +15,7 @@ import { ROOT, log, machine, runChild } from './common';
 import { runThroughput, type ThroughputResult, type Target } from './throughput/run';
 import { renderTable } from './table';
 
-export const SECTIONS = ['throughput', 'routing', 'ratelimit', 'handover', 'bundle', 'firstevent', 'idle'] as const;
+export const SECTIONS = ['throughput', 'routing', 'ratelimit', 'handover', 'bundle', 'firstevent', 'idle', 'pool'] as const;
 type Section = (typeof SECTIONS)[number];
 
 async function main(): Promise<void> {
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   await run('bundle', () => runChild('bench/sections/bundle.ts', { timeoutMs: 60_000 }));
   await run('firstevent', () => runChild('bench/sections/firstEvent.ts', { args: flags, timeoutMs: 120_000 }));
   await run('idle', () => runChild('bench/sections/idle.ts', { args: flags, nodeArgs: ['--expose-gc'], timeoutMs: 240_000 }));
+  await run('pool', () => runChild('bench/sections/pool.ts', { args: flags, timeoutMs: 300_000 }));
 
   const targets: Record<string, Target> = {};
   for (const [name, result] of Object.entries(sections)) {

@@ -96,6 +96,7 @@ export interface Results {
     bundle?: unknown;
     firstevent?: unknown;
     idle?: unknown;
+    [section: string]: unknown;
   };
   errors?: Record<string, string>;
 }
@@ -182,6 +183,12 @@ export function renderTable(results: Results): string {
     const s = `7 idle (${n(i.rooms)} rooms held, no traffic, ${ms(i.idleMs)})`;
     rows.push([s, 'CPU, share of one core', `${(i.cpuShareOfCore * 100).toFixed(3)} %`, '', i.targets.cpu.target, met(i.targets.cpu)]);
     rows.push([s, 'timers: before the client / rooms held / after the idle time', `${i.timers.before} / ${i.timers.held} / ${i.timers.after}`, '', i.targets.timers.target, met(i.targets.timers)]);
+  }
+
+  // sections that bring their own rows: { table: { title, rows: [figure, measured, ratio, target, met][] } }
+  for (const section of Object.values(results.sections)) {
+    const own = (section as { table?: { title: string; rows: Row extends [string, ...infer R] ? R[] : never } } | undefined)?.table;
+    if (own) for (const row of own.rows) rows.push([own.title, ...row]);
   }
 
   // the section name only on its first row
