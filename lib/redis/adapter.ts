@@ -48,8 +48,8 @@ export function bridgeAdapter(conn: RedisLike, c: AdapterConfig): BridgeAdapter 
 
 async function readView(conn: RedisLike, c: AdapterConfig, now: number, leaving: boolean): Promise<OwnershipView> {
   const { keys } = c;
-  await (leaving ? conn.zrem(keys.workers, c.workerId) : conn.zadd(keys.workers, now + c.heartbeatTtlMs, c.workerId));
-  const [workers, members] = await Promise.all([conn.zrangebyscore(keys.workers, now, '+inf'), conn.smembers(keys.desired)]);
+  await (leaving ? conn.zrem(keys.workers, c.holder) : conn.zadd(keys.workers, now + c.heartbeatTtlMs, c.holder));
+  const [holders, members] = await Promise.all([conn.zrangebyscore(keys.workers, now, '+inf'), conn.smembers(keys.desired)]);
   // expired workers are pruned by whoever reads (a worker's score is when its heartbeat expires)
   void conn.zremrangebyscore(keys.workers, '-inf', now - c.heartbeatTtlMs).catch(() => undefined);
   const desired = members.map(parseKeyId).filter((k): k is DesiredKey => k !== undefined);
@@ -57,7 +57,7 @@ async function readView(conn: RedisLike, c: AdapterConfig, now: number, leaving:
     const [holder, ready] = await Promise.all([conn.get(keys.lease(k)), conn.get(keys.ready(k))]);
     return [keyId(k), { ...(holder !== null ? { holder } : {}), ...(ready !== null ? { ready } : {}) }];
   });
-  return { workers, desired, leases: new Map(await Promise.all(reads)) };
+  return { holders, desired, leases: new Map(await Promise.all(reads)) };
 }
 
 async function lease(conn: RedisLike, c: AdapterConfig, op: LeaseOp | 'release', key: DesiredKey, now: number, handedOver: boolean): Promise<OwnershipInput | undefined> {

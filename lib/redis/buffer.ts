@@ -23,6 +23,7 @@ export interface BufferState {
   readonly lost: ReadonlyMap<string, Lost>;
   /** Whether the last write succeeded. */
   readonly up: boolean;
+  /** Events dropped so far (a batch that failed while in flight may have reached Redis all the same). */
   readonly dropped: number;
 }
 
@@ -73,7 +74,8 @@ function enqueue(state: BufferState, entry: PendingEntry, now: number, config: B
     const [old] = queue.splice(state.inFlight, 1);
     if (!old) break;
     lost = remember(lost, old);
-    dropped++;
+    // a dropped gap marker is not lost: its range joins the next one
+    if (old.kind === 'message') dropped++;
     outputs.push({ type: 'dropped', entry: old });
   }
   const next: BufferState = { ...state, queue, lost, dropped };

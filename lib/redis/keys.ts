@@ -37,7 +37,7 @@ export function redisKeys(prefix: string) {
   return {
     /** SET of {@link keyId}s: what should be subscribed. */
     desired: `${prefix}:desired`,
-    /** ZSET of worker ids, scored by when their heartbeat expires (ms). */
+    /** ZSET of live workers' lease values (`workerId/instance`), scored by when their heartbeat expires (ms). */
     workers: `${prefix}:workers`,
     /** One stream per topic. */
     stream: (topic: string) => `${tag(topic)}:stream`,

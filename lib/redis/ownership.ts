@@ -24,7 +24,8 @@ export interface LeaseView {
 
 /** One read of the shared state: the live workers, the desired set, and the leases by key id. */
 export interface OwnershipView {
-  readonly workers: readonly string[];
+  /** The live workers' lease values (`workerId/instance`), from their heartbeats. */
+  readonly holders: readonly string[];
   readonly desired: readonly DesiredKey[];
   readonly leases: ReadonlyMap<string, LeaseView>;
 }
@@ -48,6 +49,8 @@ export interface OwnershipState {
   /** Set by `stop`: keys are handed over until this time, then released. */
   readonly stopDeadline?: number;
   readonly stopped: boolean;
+  /** The live holders at the last view: a lease taken from one of them is no crash. */
+  readonly live: ReadonlySet<string>;
 }
 
 export type OwnershipInput =
@@ -78,7 +81,10 @@ export interface OwnershipConfig {
   readonly subscribeRetryMs: number;
 }
 
-export const initialOwnership = (): OwnershipState => ({ keys: new Map(), stopped: false });
+export const initialOwnership = (): OwnershipState => ({ keys: new Map(), stopped: false, live: new Set() });
+
+/** The worker id of a lease value. */
+export const workerOf = (holder: string): string => holder.split('/')[0] ?? holder;
 
 type Step = { readonly state: OwnershipState; readonly outputs: readonly OwnershipOutput[] };
 
@@ -110,7 +116,8 @@ function onResult(state: OwnershipState, input: Exclude<OwnershipInput, { type: 
       return put({ ...ks, holding: false });
     case 'acquired': {
       const p = input.previous;
-      const takeover = p !== undefined && p.holder !== config.holder;
+      // from a live worker (slow to renew, not crashed) it is no gap: that worker was still subscribed
+      const takeover = p !== undefined && p.holder !== config.holder && !state.live.has(p.holder);
       const gap: OwnershipOutput[] = takeover ? [{ type: 'gap', key: ks.key, from: p.lastRenew, to: Math.max(p.lastRenew, ks.since ?? now), cause: 'lease_takeover' }] : [];
       return put({ ...ks, holding: true }, gap);
     }
@@ -120,7 +127,8 @@ function onResult(state: OwnershipState, input: Exclude<OwnershipInput, { type: 
 function onView(state: OwnershipState, view: OwnershipView, now: number, config: OwnershipConfig): Step {
   const stopping = state.stopDeadline !== undefined;
   if (stopping && now >= (state.stopDeadline ?? 0)) return finish(state);
-  const workers = stopping ? view.workers.filter((w) => w !== config.workerId) : view.workers;
+  const all = [...new Set(view.holders.map(workerOf))];
+  const workers = stopping ? all.filter((w) => w !== config.workerId) : all;
   const keys = new Map<string, KeyState>();
   const outputs: OwnershipOutput[] = [];
   const seen = new Set<string>();
@@ -138,7 +146,7 @@ function onView(state: OwnershipState, view: OwnershipView, now: number, config:
     if (ks.holding || view.leases.get(id)?.holder === config.holder) outputs.push({ type: 'release', id, key: ks.key, handedOver: true });
     if (ks.sub !== 'no') outputs.push({ type: 'unsubscribe', id, key: ks.key });
   }
-  const next: OwnershipState = { ...state, keys };
+  const next: OwnershipState = { ...state, keys, live: new Set(view.holders) };
   if (stopping && [...keys.values()].every((k) => !k.holding && k.sub === 'no')) return finish(next);
   return { state: next, outputs };
 }
@@ -181,5 +189,5 @@ function finish(state: OwnershipState): Step {
     if (ks.sub !== 'no') outputs.push({ type: 'unsubscribe', id, key: ks.key });
   }
   outputs.push({ type: 'stopped' });
-  return { state: { keys: new Map(), stopped: true }, outputs };
+  return { state: { keys: new Map(), stopped: true, live: new Set() }, outputs };
 }
