@@ -29,6 +29,7 @@ const SLOW = [
   'spec/ecosystem/examples.spec.ts',
   'spec/races/lifecycle.spec.ts',
   'spec/races/memory.spec.ts',
+  'spec/redis/cli.spec.ts',
   'spec/redis/consumers.spec.ts',
   'spec/redis/workers.spec.ts',
   'spec/reliability/soak.spec.ts',
