@@ -147,7 +147,10 @@ function onView(state: OwnershipState, view: OwnershipView, now: number, config:
     if (ks.sub !== 'no') outputs.push({ type: 'unsubscribe', id, key: ks.key });
   }
   const next: OwnershipState = { ...state, keys, live: new Set(view.holders) };
-  if (stopping && [...keys.values()].every((k) => !k.holding && k.sub === 'no')) return finish(next);
+  if (stopping && [...keys.values()].every((k) => !k.holding && k.sub === 'no')) {
+    const done = finish(next);
+    return { state: done.state, outputs: [...outputs, ...done.outputs] };
+  }
   return { state: next, outputs };
 }
 
