@@ -31,11 +31,12 @@ export function parseKeyId(member: string): DesiredKey | undefined {
 const part = (s: string) => encodeURIComponent(s);
 
 /** The names of every key the bridge uses under `prefix`. */
+/** The names of every key the bridge uses under `prefix` (see docs/redis-bridge.md). @category Redis */
 export function redisKeys(prefix: string) {
   const tag = (topic: string) => `${prefix}:{${topic}}`;
   const perKey = (k: DesiredKey, what: string) => `${tag(k.topic)}:${what}:${part(k.room)}:${part(k.ref)}`;
   return {
-    /** SET of {@link keyId}s: what should be subscribed. */
+    /** SET of key ids (`["topic","room","ref"]`): what should be subscribed. */
     desired: `${prefix}:desired`,
     /** ZSET of live workers' lease values (`workerId/instance`), scored by when their heartbeat expires (ms). */
     workers: `${prefix}:workers`,

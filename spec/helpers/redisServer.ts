@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 
-export const REDIS_SERVER = process.env['REDIS_SERVER'] ?? '/usr/bin/redis-server';
+export const REDIS_SERVER = process.env['REDIS_SERVER'] ?? 'redis-server';
 
 export interface RedisServer {
   readonly port: number;
