@@ -30,7 +30,6 @@ export function parseKeyId(member: string): DesiredKey | undefined {
 
 const part = (s: string) => encodeURIComponent(s);
 
-/** The names of every key the bridge uses under `prefix`. */
 /** The names of every key the bridge uses under `prefix` (see docs/redis-bridge.md). @category Redis */
 export function redisKeys(prefix: string) {
   const tag = (topic: string) => `${prefix}:{${topic}}`;

@@ -3,7 +3,7 @@
  * `bridge` (tokens from ASTRO_TOKEN_<REF> and --token-dir, never printed) and
  * `consume` (NDJSON, acked after printing).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type Emulator } from '../../lib/testing';
@@ -36,7 +36,7 @@ describe('astro-rx bridge, rooms, consume', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'astro-rx-tokens-'));
     dirs.push(dir);
     writeFileSync(path.join(dir, 'b'), 'from-file\n');
-    const tokenFor = tokenResolver({ ASTRO_TOKEN_A: 'from-env' }, dir, (p) => require('node:fs').readFileSync(p, 'utf8'));
+    const tokenFor = tokenResolver({ ASTRO_TOKEN_A: 'from-env' }, dir, (p) => readFileSync(p, 'utf8'));
     expect([tokenFor('a'), tokenFor('b'), tokenFor('c'), tokenFor('../b')]).toEqual(['from-env', 'from-file', undefined, undefined]);
   });
 
