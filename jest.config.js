@@ -8,6 +8,7 @@
 const INTEGRATION = [
   'spec/ecosystem/testingGuide.spec.ts',
   'spec/integration/',
+  'spec/redis/outage.spec.ts',
   'spec/reliability/leaks.spec.ts',
   'spec/reliability/tokens.spec.ts',
   'spec/reliability/transport.spec.ts',
@@ -28,6 +29,9 @@ const SLOW = [
   'spec/ecosystem/examples.spec.ts',
   'spec/races/lifecycle.spec.ts',
   'spec/races/memory.spec.ts',
+  'spec/redis/cli.spec.ts',
+  'spec/redis/consumers.spec.ts',
+  'spec/redis/workers.spec.ts',
   'spec/reliability/soak.spec.ts',
 ];
 

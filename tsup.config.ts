@@ -89,6 +89,8 @@ export default defineConfig([
       'operators/index': 'lib/operators/index.ts',
       'payloads/index': 'lib/payloads/index.ts',
       'testing/index': 'lib/testing/index.ts',
+      // Node only, and never in the browser build: ioredis is an optional peer, imported only as types
+      'redis/index': 'lib/redis/index.ts',
     },
     format: ['cjs', 'esm'],
     platform: 'node',

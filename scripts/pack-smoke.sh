@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the packed tarball (what `npm publish` would upload) into an empty
 # folder, as a user would, and loads every entry point (astro-rx, astro-rx/protocol,
-# astro-rx/operators, astro-rx/payloads, astro-rx/testing) with require and import.
+# astro-rx/operators, astro-rx/payloads, astro-rx/testing, astro-rx/redis) with require and import.
 # Run after `npm run build`. Uses the npm registry for the dependencies only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,11 @@ for entry in index protocol/index operators/index payloads/index; do
 done
 if grep -rnE "from ['\"](ws|node:[a-z_/]+|http|https|net|tls|crypto|stream|events|module)['\"]|require\(" dist/browser; then
   echo "pack-smoke: dist/browser/ imports ws or a Node built-in" >&2
+  exit 1
+fi
+# astro-rx/redis is Node only: neither it nor ioredis may reach the browser build
+if grep -rlE "ioredis|XREADGROUP|startBridge" dist/browser; then
+  echo "pack-smoke: dist/browser/ holds ioredis or astro-rx/redis (files above)" >&2
   exit 1
 fi
 
@@ -60,12 +65,14 @@ EOF
 
 cat >entries.js <<'EOF'
 // Every entry loads, exports what it documents, and the entries share one AstroError class.
-module.exports = async function entries({ core, protocol, operators, payloads, testing, rxjs }, label) {
+module.exports = async function entries({ core, protocol, operators, payloads, testing, redis, rxjs }, label) {
   const functions = {
     'astro-rx': [core, ['createAstroClient', 'AstroError', 'isAstroError', 'openSocket']],
     'astro-rx/protocol': [protocol, ['decodeFrame', 'subscribeCommand', 'encodeCommand', 'isRetryable', 'backoffDelay', 'take', 'matchDecodeFailure']],
     'astro-rx/operators': [operators, ['connect', 'runMachine']],
     'astro-rx/testing': [testing, ['startEmulator', 'virtualGateway']],
+    // loads without ioredis installed: the bridge takes the caller's client
+    'astro-rx/redis': [redis, ['startBridge', 'fromRedisStream', 'addDesired', 'removeDesired', 'listDesired', 'redisKeys']],
   };
   for (const [entry, [module, names]] of Object.entries(functions)) {
     for (const name of names) if (typeof module[name] !== 'function') throw new Error(label + ': ' + entry + ' ' + name + ' is ' + typeof module[name]);
@@ -86,7 +93,8 @@ module.exports = async function entries({ core, protocol, operators, payloads, t
       .pipe(rxjs.filter((e) => e.type === 'disconnected')),
   );
   if (!core.isAstroError(down.error, 'transport')) throw new Error(label + ': the error of astro-rx/operators is not an AstroError of astro-rx');
-  console.log('   ' + label + ': astro-rx, astro-rx/protocol, astro-rx/operators, astro-rx/payloads, astro-rx/testing ok');
+  if (redis.redisKeys('astro').stream('channel.tips') !== 'astro:{channel.tips}:stream') throw new Error(label + ': astro-rx/redis key layout');
+  console.log('   ' + label + ': astro-rx, astro-rx/protocol, astro-rx/operators, astro-rx/payloads, astro-rx/testing, astro-rx/redis ok');
 };
 EOF
 
@@ -97,11 +105,12 @@ const protocol = require('astro-rx/protocol');
 const operators = require('astro-rx/operators');
 const payloads = require('astro-rx/payloads');
 const testing = require('astro-rx/testing');
-for (const [entry, file] of [['astro-rx', 'dist/index.js'], ['astro-rx/protocol', 'dist/protocol/index.js'], ['astro-rx/operators', 'dist/operators/index.js'], ['astro-rx/payloads', 'dist/payloads/index.js'], ['astro-rx/testing', 'dist/testing/index.js']]) {
+const redis = require('astro-rx/redis');
+for (const [entry, file] of [['astro-rx', 'dist/index.js'], ['astro-rx/protocol', 'dist/protocol/index.js'], ['astro-rx/operators', 'dist/operators/index.js'], ['astro-rx/payloads', 'dist/payloads/index.js'], ['astro-rx/testing', 'dist/testing/index.js'], ['astro-rx/redis', 'dist/redis/index.js']]) {
   if (!require.resolve(entry).endsWith(file)) throw new Error('require resolved ' + entry + ' to ' + require.resolve(entry));
 }
 (async () => {
-  await require('./entries.js')({ core, protocol, operators, payloads, testing, rxjs: require('rxjs') }, 'require');
+  await require('./entries.js')({ core, protocol, operators, payloads, testing, redis, rxjs: require('rxjs') }, 'require');
   await require('./roundtrip.js')(core, testing, 'require');
 })().catch((e) => { console.error(e); process.exit(1); });
 "
@@ -113,13 +122,14 @@ const protocol = await import('astro-rx/protocol');
 const operators = await import('astro-rx/operators');
 const payloads = await import('astro-rx/payloads');
 const testing = await import('astro-rx/testing');
-for (const [entry, file] of [['astro-rx', 'dist/index.mjs'], ['astro-rx/protocol', 'dist/protocol/index.mjs'], ['astro-rx/operators', 'dist/operators/index.mjs'], ['astro-rx/payloads', 'dist/payloads/index.mjs'], ['astro-rx/testing', 'dist/testing/index.mjs']]) {
+const redis = await import('astro-rx/redis');
+for (const [entry, file] of [['astro-rx', 'dist/index.mjs'], ['astro-rx/protocol', 'dist/protocol/index.mjs'], ['astro-rx/operators', 'dist/operators/index.mjs'], ['astro-rx/payloads', 'dist/payloads/index.mjs'], ['astro-rx/testing', 'dist/testing/index.mjs'], ['astro-rx/redis', 'dist/redis/index.mjs']]) {
   const url = import.meta.resolve(entry);
   if (!url.endsWith(file)) throw new Error('import resolved ' + entry + ' to ' + url);
 }
 const { createRequire } = await import('node:module');
 const require = createRequire(import.meta.url);
-await require('./entries.js')({ core, protocol, operators, payloads, testing, rxjs: await import('rxjs') }, 'import');
+await require('./entries.js')({ core, protocol, operators, payloads, testing, redis, rxjs: await import('rxjs') }, 'import');
 await require('./roundtrip.js')(core, testing, 'import');
 "
 

@@ -26,7 +26,7 @@ const usageError = (message: string): Parsed<never> => ({ kind: 'error', message
 
 /** The subcommand and its arguments. */
 export type Command =
-  | { readonly name: 'tail' | 'emulator'; readonly argv: readonly string[] }
+  | { readonly name: 'tail' | 'emulator' | 'bridge' | 'rooms' | 'consume'; readonly argv: readonly string[] }
   | { readonly name: 'help' }
   | { readonly name: 'version' }
   | { readonly name: 'unknown'; readonly given: string | undefined };
@@ -37,10 +37,13 @@ export function parseCommand(argv: readonly string[]): Command {
   switch (first) {
     case 'tail':
     case 'emulator':
+    case 'bridge':
+    case 'rooms':
+    case 'consume':
       return { name: first, argv: rest };
     case 'help':
       // `astro-rx help tail` is `astro-rx tail --help`
-      if (rest[0] === 'tail' || rest[0] === 'emulator') return { name: rest[0], argv: ['--help'] };
+      if (rest[0] === 'tail' || rest[0] === 'emulator' || rest[0] === 'bridge' || rest[0] === 'rooms' || rest[0] === 'consume') return { name: rest[0], argv: ['--help'] };
       return { name: 'help' };
     case '--help':
     case '-h':

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `astro-rx` command: `astro-rx tail <topic…>` and `astro-rx emulator`.
+ * The `astro-rx` command: `astro-rx tail <topic…>`, `astro-rx emulator`, and the
+ * Redis bridge's `bridge`, `rooms` and `consume`.
  * See `astro-rx --help`.
  */
 import { readFileSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { join } from 'node:path';
 import { redact } from '../errors/redact';
 import { EXIT, parseCommand, parseEmulatorArgs, parseTailArgs, type Parsed } from './args';
 import type { TtyStream } from './progress';
-import { EMULATOR_USAGE, MAIN_USAGE, TAIL_USAGE } from './usage';
+import { BRIDGE_USAGE, CONSUME_USAGE, EMULATOR_USAGE, MAIN_USAGE, ROOMS_USAGE, TAIL_USAGE } from './usage';
+import { hostname } from 'node:os';
+import { parseBridgeArgs, parseConsumeArgs, parseRoomsArgs } from './redisArgs';
 
 /** The streams and environment the command runs with (`process`'s, or fakes in tests). */
 export interface Streams {
@@ -95,6 +98,29 @@ export async function main(argv: readonly string[], io: Streams): Promise<number
         interrupt.dispose();
       }
     }
+    case 'bridge':
+    case 'rooms':
+    case 'consume':
+      return redisCommand(command.name, command.argv, io);
+  }
+}
+
+async function redisCommand(name: 'bridge' | 'rooms' | 'consume', argv: readonly string[], io: Streams): Promise<number> {
+  const commands = await import('./redisCommands');
+  if (name === 'rooms') {
+    const options = settle('rooms', parseRoomsArgs(argv, io.env), ROOMS_USAGE, io);
+    return typeof options === 'number' ? options : commands.runRoomsCommand(options, io);
+  }
+  const interrupt = interruptSignal();
+  try {
+    if (name === 'bridge') {
+      const options = settle('bridge', parseBridgeArgs(argv, io.env), BRIDGE_USAGE, io);
+      return typeof options === 'number' ? options : await commands.runBridgeCommand(options, io, interrupt.signal);
+    }
+    const options = settle('consume', parseConsumeArgs(argv, io.env, `${hostname()}-${process.pid}`), CONSUME_USAGE, io);
+    return typeof options === 'number' ? options : await commands.runConsumeCommand(options, io, interrupt.signal);
+  } finally {
+    interrupt.dispose();
   }
 }
 

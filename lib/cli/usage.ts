@@ -5,6 +5,9 @@ export const MAIN_USAGE = `Usage: astro-rx <command> [options]
 Commands:
   tail <topic…>    print a channel's live events (readable lines, or NDJSON with --json)
   emulator         run the offline gateway emulator, with an HTTP API to publish test events
+  bridge           run a Redis Streams bridge worker (astro-rx/redis; needs ioredis)
+  rooms            add, remove or list the bridge's desired subscriptions in Redis
+  consume          read a bridged topic's stream in a consumer group, as NDJSON
 
 Options:
   -h, --help       show this help (astro-rx <command> --help for a command's options)
@@ -13,6 +16,7 @@ Options:
 Examples:
   ASTRO_TOKEN=… astro-rx tail channel.activities channel.tips --room <channel id>
   astro-rx emulator --port 8080
+  ASTRO_TOKEN_MAIN=… astro-rx bridge --redis redis://127.0.0.1:6379
 `;
 
 export const TAIL_USAGE = `Usage: astro-rx tail <topic…> [options]
@@ -64,4 +68,73 @@ HTTP API (loopback clients only):
   POST /token    {"channel", "scopes"?, "type"?}     → {"token"}
   POST /drain    a graceful handover (reconnect frames, then 1001 closes)
   GET  /stats    counters;  GET /connections  the live connections
+`;
+
+export const BRIDGE_USAGE = `Usage: astro-rx bridge --redis URL [options]
+
+Runs a bridge worker until Ctrl-C: it serves its share of the desired set (see
+astro-rx rooms) and appends every event to one Redis stream per topic. Start
+several, on one machine or many; they share the keys and take over each
+other's keys when one stops or dies. Ctrl-C hands this worker's keys over.
+
+Tokens are never accepted on the command line. A desired key names a token
+reference REF; the worker reads the token from the environment variable
+ASTRO_TOKEN_<REF> (upper case, other characters as _), else from the file
+DIR/REF with --token-dir DIR.
+
+Options:
+      --redis URL         redis:// or rediss:// (default: $ASTRO_REDIS_URL)
+      --worker-id ID      this worker's id, unique among the live ones (default: <hostname>-<pid>)
+      --token-dir DIR     read the token of reference REF from the file DIR/REF
+      --url U             the gateway (default: $ASTRO_URL, else wss://astro.streamelements.com)
+      --prefix P          the prefix of every Redis key (default: astro)
+      --lease-ms N        how long a lease lasts without renewal (default: 10000)
+      --buffer-size N     events held while Redis is away (default: 10000)
+  -h, --help              show this help
+
+Status lines go to stderr. Exit status: 0 stopped; 1 Redis unreachable at start; 64 bad arguments.
+
+Example:
+  export ASTRO_TOKEN_MAIN=…
+  astro-rx rooms add --redis redis://127.0.0.1:6379 --topic channel.tips --room 5f1e… --token-ref main
+  astro-rx bridge --redis redis://127.0.0.1:6379 --worker-id w1
+`;
+
+export const ROOMS_USAGE = `Usage: astro-rx rooms add|remove|list --redis URL [options]
+
+Edits the bridge's desired set in Redis: which topic to subscribe in which
+room, with which token reference (the token itself never goes to Redis).
+
+Options:
+      --redis URL         redis:// or rediss:// (default: $ASTRO_REDIS_URL)
+      --topic T           the topic (add, remove)
+      --room R            the room, a channel id; "" for the global room (add, remove)
+      --token-ref REF     the token's reference (add, remove): letters, digits, _ . -
+      --prefix P          the prefix of every Redis key (default: astro)
+  -h, --help              show this help
+
+list prints one JSON object a line: {"topic","room","tokenRef"}.
+
+Examples:
+  astro-rx rooms add --redis redis://127.0.0.1:6379 --topic channel.tips --room 5f1e… --token-ref main
+  astro-rx rooms list --redis redis://127.0.0.1:6379
+`;
+
+export const CONSUME_USAGE = `Usage: astro-rx consume --redis URL --topic T --group G [options]
+
+Reads a bridged topic's stream as a member of consumer group G (created when
+missing) and prints each entry as one JSON line, then acknowledges it. Gap
+markers come as {"type":"gap","topic","room","from","to","cause"}.
+
+Options:
+      --redis URL         redis:// or rediss:// (default: $ASTRO_REDIS_URL)
+      --topic T           the topic
+      --group G           the consumer group
+      --consumer C        this consumer's name in the group (default: <hostname>-<pid>)
+  -n, --count N           exit after N entries
+      --prefix P          the prefix of every Redis key (default: astro)
+  -h, --help              show this help
+
+Example:
+  astro-rx consume --redis redis://127.0.0.1:6379 --topic channel.tips --group billing | jq .data
 `;

@@ -13,7 +13,7 @@ import { TOPICS } from '../../lib/protocol/topics';
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
-const GUIDES = ['getting-started', 'topics', 'reconnection', 'rate-limits', 'scale-out', 'testing', 'angular', 'node', 'cli', 'architecture'].map(
+const GUIDES = ['getting-started', 'topics', 'reconnection', 'rate-limits', 'scale-out', 'testing', 'angular', 'node', 'cli', 'architecture', 'redis-bridge'].map(
   (name) => `docs/${name}.md`,
 );
 
@@ -35,6 +35,7 @@ const ENTRIES: Record<string, string> = {
   'astro-rx/operators': 'lib/operators/index.ts',
   'astro-rx/payloads': 'lib/payloads/index.ts',
   'astro-rx/testing': 'lib/testing/index.ts',
+  'astro-rx/redis': 'lib/redis/index.ts',
 };
 
 /** The names an entry exports. Entries re-export by name only (`export *` is refused). */

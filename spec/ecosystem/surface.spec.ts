@@ -9,6 +9,7 @@ import * as root from '../../lib';
 import * as protocol from '../../lib/protocol';
 import * as operators from '../../lib/operators';
 import * as payloads from '../../lib/payloads';
+import * as redis from '../../lib/redis';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -18,6 +19,7 @@ const ENTRIES = {
   'astro-rx/operators': 'lib/operators/index.ts',
   'astro-rx/payloads': 'lib/payloads/index.ts',
   'astro-rx/testing': 'lib/testing/index.ts',
+  'astro-rx/redis': 'lib/redis/index.ts',
 } as const;
 type Entry = keyof typeof ENTRIES;
 
@@ -124,7 +126,32 @@ describe('the public surface', () => {
   });
 
   // TODO(#11): add 'astro-rx/testing' once lib/testing/gateway/context.ts's SubscribeFault is no longer @internal (or no longer exported)
-  it.each(['astro-rx', 'astro-rx/protocol', 'astro-rx/operators', 'astro-rx/payloads'] as Entry[])('%s exports nothing tagged @internal', (entry) => {
+  it('astro-rx/redis exports the bridge, the consumer and the desired-set edits with their types', () => {
+    expect(names('astro-rx/redis')).toEqual(
+      [
+        'Bridge',
+        'BridgeMetrics',
+        'BridgeOptions',
+        'BridgeState',
+        'DesiredKey',
+        'RedisGapMarker',
+        'RedisLike',
+        'RedisMessage',
+        'RedisStreamEvent',
+        'RedisStreamItem',
+        'RedisStreamOptions',
+        'TokenFor',
+        'addDesired',
+        'fromRedisStream',
+        'listDesired',
+        'redisKeys',
+        'removeDesired',
+        'startBridge',
+      ].sort(),
+    );
+  });
+
+  it.each(['astro-rx', 'astro-rx/protocol', 'astro-rx/operators', 'astro-rx/payloads', 'astro-rx/redis'] as Entry[])('%s exports nothing tagged @internal', (entry) => {
     expect(surface[entry].filter((e) => e.internal.length > 0)).toEqual([]);
   });
 
@@ -133,6 +160,7 @@ describe('the public surface', () => {
     ['astro-rx/protocol', protocol],
     ['astro-rx/operators', operators],
     ['astro-rx/payloads', payloads],
+    ['astro-rx/redis', redis],
   ] as Array<[Entry, object]>)('the runtime exports of %s are its value exports', (entry, module) => {
     const values = surface[entry].filter((e) => e.value).map((e) => e.name);
     expect(Object.keys(module).sort()).toEqual(values.sort());
