@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { ConnectionConfig } from '../connection/connect';
-import type { SafeLogger } from '../util/logger';
+import type { Logger, LogLevel, SafeLogger } from '../util/logger';
 import type { AstroClientOptions } from './types';
 
 /** The connection options a client's options imply (without intents and sinks). @internal */
@@ -26,7 +26,20 @@ export function connectionOptions(
     validatePayloads: options.validatePayloads ?? false,
     ...(options.nonce ? { nonce: options.nonce } : {}),
     scheduler,
-    // the client's own logger already knows and redacts every token
-    logger: { debug: (m, meta) => log.log('debug', m, meta), info: (m, meta) => log.log('info', m, meta), warn: (m, meta) => log.log('warn', m, meta) },
+    ...forwardLogger(options.logger, log),
   };
+}
+
+/**
+ * The connection logs through the client's logger (which already knows and
+ * redacts every token), at the levels the user's logger has. Without one the
+ * connection gets none, so it formats and redacts no line that nobody reads.
+ */
+function forwardLogger(user: Logger | undefined, log: SafeLogger): { logger?: Logger } {
+  if (!user) return {};
+  const logger: { -readonly [L in LogLevel]?: Logger[L] } = {};
+  for (const level of ['debug', 'info', 'warn'] as const) {
+    if (typeof user[level] === 'function') logger[level] = (message, meta) => log.log(level, message, meta);
+  }
+  return { logger };
 }
