@@ -3,7 +3,7 @@ import { DEFAULT_OPTIONS, type SoakOptions } from './config';
 import { FAULT_KINDS, type FaultKind } from './kinds';
 
 export const USAGE =
-  'npm run soak -- [--minutes M | --seconds S] [--clients 20] [--rooms 200] [--seed N] [--rate 100] [--fault-interval 250] [--overlap 0.25] [--kinds a,b] [--heap-dir reports/soak] [--heap-snapshots] [--verbose]';
+  'npm run soak -- [--minutes M | --seconds S] [--clients 20] [--rooms 200] [--seed N] [--rate 100] [--fault-interval 250] [--overlap 0.25] [--kinds a,b] [--heap-dir reports/soak] [--heap-snapshots] [--loop-p99-limit 50] [--verbose]';
 
 /** Options from `argv`; `randomSeed` when `--seed` is absent. Throws on a bad argument. */
 export function parseArgs(argv: readonly string[], randomSeed: number): SoakOptions {
@@ -24,6 +24,7 @@ export function parseArgs(argv: readonly string[], randomSeed: number): SoakOpti
     else if (arg === '--fault-interval') o.faultIntervalMs = Math.max(10, value());
     else if (arg === '--overlap') o.overlapProbability = Math.min(1, value());
     else if (arg === '--heap-dir') o.heapDir = argv[++i] ?? o.heapDir;
+    else if (arg === '--loop-p99-limit') o.loopP99LimitMs = value();
     else if (arg === '--heap-snapshots') o.heapSnapshots = true;
     else if (arg === '--verbose') o.verbose = true;
     else if (arg === '--kinds') o.kinds = kindsOf(argv[++i] ?? '');

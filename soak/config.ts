@@ -32,8 +32,9 @@ export const CONFIG = {
   heapGrowthLimit: 0.2,
   /** The heap is sampled (after gc) at this point of the run, or after the warm-up if later, then at the end. */
   heapStartMs: 120_000,
+  /** The default of `--loop-p99-limit`. */
   loopP99LimitMs: 50,
-  /** No fault in the last part of the run: every client recovers, the last events arrive. */
+  /** No fault in the last part of the run (at most this, at most 30 % of it): every client recovers, the last events arrive. */
   quietTailMs: 15_000,
   /** The race switches between faults (switch faults change them for a window). */
   switches: { authLatencyMs: [0, 0], unsubscribeLatencyMs: [0, 0], snapshot: 'reconnectFrame', tokenUpgrade: 'accept' },
@@ -57,6 +58,8 @@ export interface SoakOptions {
   readonly kinds?: readonly FaultKind[];
   /** Where heap snapshots go when the heap check fails. */
   readonly heapDir: string;
+  /** The event-loop delay p99 a run may reach (ms). */
+  readonly loopP99LimitMs: number;
   /** Snapshot the heap at the start sample too, for a diff when the check fails (stalls the run for seconds). */
   readonly heapSnapshots: boolean;
 }
@@ -71,6 +74,7 @@ export const DEFAULT_OPTIONS: Omit<SoakOptions, 'seed'> = {
   verbose: false,
   heapDir: 'reports/soak',
   heapSnapshots: false,
+  loopP99LimitMs: CONFIG.loopP99LimitMs,
 };
 
 /** `topic ␀ canonical room`. */

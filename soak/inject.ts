@@ -21,6 +21,8 @@ export interface InjectContext {
 }
 
 const GARBAGE = garbageFrames(CONFIG.maxFrameBytes);
+// Built once (two of them are over 1 MiB): each fault picks among them with its own seed.
+const HOSTILE = hostile(seededRandom(0x4057));
 const BOGUS_RECONNECT = JSON.stringify({ type: 'reconnect', data: { message: 'The server is shutting down.', reconnect_token: 'eyJhbGciOiJIUzI1NiIs.bogus.token' } });
 const RACE = { authLatencyMs: CONFIG.raceLatencyMs, unsubscribeLatencyMs: CONFIG.raceLatencyMs } as const;
 
@@ -126,9 +128,8 @@ function badReconnect(ctx: InjectContext, random: () => number, ids: readonly st
 }
 
 function hostileFault(emulator: Emulator, random: () => number, n: number, ids: readonly string[], retire: () => void): void {
-  const frames = hostile(random);
   for (let i = 0; i < n; i++) {
-    const frame = pick(random, frames).text;
+    const frame = pick(random, HOSTILE).text;
     // one over the client's hard frame limit closes its socket: the client must reconnect
     if (oversize(frame, CONFIG.maxFrameBytes)) retire();
     sendAll(emulator, ids, frame);

@@ -49,7 +49,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const switches = switchWindows(emulator);
   const ctx: InjectContext = { emulator, fleet, switches, extras: [] };
   const warmupMs = Math.max(0, o.rooms - CONFIG.bucket.burst) * CONFIG.bucket.intervalMs + 3000;
-  const plan = planFaults({ ...o, durationMs: o.seconds * 1000 - warmupMs - CONFIG.quietTailMs, bucket: CONFIG.bucket });
+  const quietTailMs = Math.min(CONFIG.quietTailMs, o.seconds * 300);
+  const plan = planFaults({ ...o, durationMs: o.seconds * 1000 - warmupMs - quietTailMs, bucket: CONFIG.bucket });
   const publishRandom = seededRandom(o.seed ^ 0x9e3779b9);
   const counts = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   const heap = { atMs: 0, start: 0, end: 0 };
@@ -142,6 +143,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     emulator: { rateLimited: stats.rateLimited, refused429: stats.upgradesRefused429, refused502: stats.upgradesRefused502, rejectedTokens: stats.reconnectsRejected },
     heap,
     loopP99Ms: probes.loopP99Ms(),
+    loopP99LimitMs: o.loopP99LimitMs,
     loopMaxMs: probes.loopMaxMs(),
   };
   fleet.close();
