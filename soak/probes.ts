@@ -29,3 +29,5 @@ export function startProbes() {
     },
   };
 }
+
+export type Probes = ReturnType<typeof startProbes>;

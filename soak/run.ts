@@ -3,20 +3,14 @@
  * every room, a publisher stamping each event with a sequence number, and the
  * seeded fault plan injected on schedule. Reports ONE line (see docs/RELIABILITY.md).
  */
-import { startEmulator } from '../lib/testing';
-import { seededRandom } from '../lib/testing/seededRandom';
 import { CONFIG, type SoakOptions } from './config';
-import { roomKeys, startFleet } from './fleet';
-import { createHealth } from './health';
 import { canCollect, collectedHeap, diffSummary, discard, snapshot } from './heap';
-import type { InjectContext } from './inject';
 import { FAULT_KINDS, type FaultKind } from './kinds';
-import { createLedger } from './ledger';
 import { planFaults } from './plan';
-import { startProbes } from './probes';
+import { startProbes, type Probes } from './probes';
 import { failures, summaryLine, type RunFigures } from './report';
+import { startRig, type Rig } from './rig';
 import { runFaults } from './schedule';
-import { switchWindows } from './switches';
 
 export interface SoakResult {
   readonly ok: boolean;
@@ -24,149 +18,114 @@ export interface SoakResult {
   readonly details: readonly string[];
 }
 
+interface Tally {
+  readonly counts: Record<FaultKind, number>;
+  readonly heap: { atMs: number; start: number; end: number };
+  overlapping: number;
+  endWhole: boolean;
+  startSnapshot?: string;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const t0 = Date.now();
   const log = (line: string): void => void (o.verbose && process.stderr.write(`[soak +${Date.now() - t0}] ${line}\n`));
-  const details: string[] = [];
   log(`t0=${t0}`);
+  const details: string[] = canCollect() ? [] : ['warning: run with --expose-gc for a meaningful heap figure'];
   const probes = startProbes();
-  if (!canCollect()) details.push('warning: run with --expose-gc for a meaningful heap figure');
-  const { keys, aliases } = roomKeys(o.rooms);
-  const emulator = await startEmulator({
-    pingIntervalMs: CONFIG.pingIntervalMs,
-    pongTimeoutMs: CONFIG.pongTimeoutMs,
-    rateLimit: CONFIG.bucket,
-    connectionRateLimit: { max: CONFIG.upgradesPerClientPer10s * o.clients, windowMs: 10_000 },
-    drainGraceMs: CONFIG.drainGraceMs,
-    roomAliases: aliases,
-    random: seededRandom(o.seed ^ 0x5bd1e995),
-  });
-  const ledger = createLedger({ clients: o.clients, settleMs: CONFIG.settleMs, holdMs: CONFIG.settleMs + CONFIG.recoveryBoundMs, gapEpsilonMs: CONFIG.gapEpsilonMs, origin: t0 });
-  const fleet = startFleet(emulator, keys, o.clients, o.seed, ledger, log);
-  const health = createHealth(fleet.clients, emulator, CONFIG.recoveryBoundMs);
-  const switches = switchWindows(emulator);
-  const ctx: InjectContext = { emulator, fleet, switches, extras: [] };
-  const warmupMs = Math.max(0, o.rooms - CONFIG.bucket.burst) * CONFIG.bucket.intervalMs + 3000;
-  const quietTailMs = Math.min(CONFIG.quietTailMs, o.seconds * 300);
-  const plan = planFaults({ ...o, durationMs: o.seconds * 1000 - warmupMs - quietTailMs, bucket: CONFIG.bucket });
-  const publishRandom = seededRandom(o.seed ^ 0x9e3779b9);
-  const counts = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
-  const heap = { atMs: 0, start: 0, end: 0 };
-  let heapSnapshot: string | undefined;
-  let gracefulHandovers = 0;
-  let overlapping = 0;
-  let endWhole = false;
-
-  const perTick = o.publishPerSecond * (CONFIG.publishTickMs / 1000);
-  let owed = 0;
-  let publisher: ReturnType<typeof setInterval> | undefined;
-  const publish = (): void => {
-    for (owed += perTick; owed >= 1; owed--) {
-      const k = Math.floor(publishRandom() * keys.length);
-      const key = keys[k];
-      if (key) emulator.publish(key.topic, key.canonical, { soak: { k, g: ledger.publish(Date.now()) }, n: 'x'.repeat(16) });
-    }
-  };
-  const poller = setInterval(() => {
-    const now = Date.now();
-    for (const f of health.poll(now)) {
-      log(`recovered from ${f.kind} on ${f.targets.length === o.clients ? 'all' : f.targets.join(',')} after ${now - f.at} ms`);
-      if (f.graceful) {
-        gracefulHandovers++;
-        for (const c of f.targets) ledger.graceful(c, f.at, now);
-      }
-    }
-    ledger.settle(now);
-  }, CONFIG.pollMs);
-  const heapAt = async (): Promise<void> => {
-    heap.atMs = Date.now() - t0;
-    heap.start = await collectedHeap();
-    if (!canCollect() || !o.heapSnapshots) return;
-    // a snapshot stalls the process for seconds (clients and emulator miss their heartbeats): only when asked
-    probes.pause();
-    heapSnapshot = snapshot(o.heapDir, `soak-${o.seed}-start.heapsnapshot`);
-    probes.resume();
-  };
-
+  const rig = await startRig(o, t0, log);
+  const tally: Tally = { counts: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>, heap: { atMs: 0, start: 0, end: 0 }, overlapping: 0, endWhole: false };
   try {
-    if (!(await waitFor(() => health.allWhole(), CONFIG.recoveryBoundMs))) throw new Error('warm-up: the initial subscriptions never became active');
-    log(`warm-up done after ${Date.now() - t0} ms`);
-    publisher = setInterval(publish, CONFIG.publishTickMs);
-    await sleep(1000);
-    const heapStartAt = t0 + Math.min(CONFIG.heapStartMs, o.seconds * 200);
-    const heapTimer = setTimeout(() => void heapAt(), Math.max(1000, heapStartAt - Date.now()));
-    const ran = await runFaults(ctx, plan, health, { counts, log, onOverlap: () => overlapping++ });
-    clearTimeout(heapTimer);
-    if (heap.start === 0) await heapAt();
-    log(`faults done: ${ran}`);
-    endWhole = await waitFor(() => health.open.length === 0 && health.allWhole(), CONFIG.recoveryBoundMs);
-    await sleep(Math.max(1000, t0 + o.seconds * 1000 - 500 - Date.now()));
+    await phases(o, t0, rig, probes, tally, log);
   } catch (e) {
     details.push(`soak crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
-    if (publisher) clearInterval(publisher);
+    rig.stopPublishing();
   }
   await sleep(500);
-  clearInterval(poller);
-  health.poll(Date.now());
-  ledger.settle(Infinity);
-  heap.end = await collectedHeap();
-
-  const metrics = fleet.clients.map((c) => c.metrics);
-  const sum = (pick: (m: NonNullable<(typeof metrics)[number]>) => number) => metrics.reduce((n, m) => n + (m ? pick(m) : 0), 0);
-  const reconnects: Record<string, number> = {};
-  for (const m of metrics) for (const [cause, n] of Object.entries(m?.reconnects ?? {})) reconnects[cause] = (reconnects[cause] ?? 0) + n;
-  const stats = emulator.stats;
-  const figures: RunFigures = {
-    seed: o.seed,
-    seconds: (Date.now() - t0) / 1000,
-    clients: o.clients,
-    rooms: o.rooms,
-    faults: counts,
-    overlapping,
-    switchWindows: switches.opened,
-    recoveries: health.recoveries,
-    worst: health.worst.kind,
-    unrecovered: health.unrecovered.length + health.open.length,
-    ledger: ledger.figures,
-    gracefulHandovers,
-    gaps: fleet.gapsEmitted(),
-    gapsCounted: sum((m) => m.gaps),
-    badGaps: fleet.badGaps(),
-    topicErrors: fleet.counters.topicErrors,
-    misrouted: fleet.counters.misrouted,
-    unhandled: probes.unhandled,
-    endWhole,
-    client: { decodeFailures: sum((m) => m.decodeFailures), dedupeDropped: sum((m) => m.duplicatesDropped), rateLimited: sum((m) => m.rateLimited), reconnects },
-    emulator: { rateLimited: stats.rateLimited, refused429: stats.upgradesRefused429, refused502: stats.upgradesRefused502, rejectedTokens: stats.reconnectsRejected },
-    heap,
-    loopP99Ms: probes.loopP99Ms(),
-    loopP99LimitMs: o.loopP99LimitMs,
-    loopMaxMs: probes.loopMaxMs(),
-  };
-  fleet.close();
-  await emulator.close();
-  switches.reset();
+  rig.finish();
+  tally.heap.end = await collectedHeap();
+  const figures = figuresOf(o, t0, rig, probes, tally);
+  await rig.close();
   probes.stop();
 
   const failed = failures(figures);
-  if (failed.includes('heap_growth') && canCollect()) details.push(...heapReport(o, heapSnapshot));
-  else if (heapSnapshot !== undefined) discard(heapSnapshot);
-  details.push(...health.unrecovered.slice(0, 5), ...ledger.examples, ...fleet.counters.errorSamples, ...probes.samples);
+  if (failed.includes('heap_growth') && canCollect()) details.push(heapReport(o, tally.startSnapshot));
+  else if (tally.startSnapshot !== undefined) discard(tally.startSnapshot);
+  details.push(...rig.health.unrecovered.slice(0, 5), ...rig.ledger.examples, ...rig.fleet.counters.errorSamples, ...probes.samples);
   if (failed.length > 0) details.unshift(`failed: ${failed.join(', ')}`);
   return { ok: failed.length === 0, summary: summaryLine(figures, failed), details };
 }
 
+/** Warm-up, publishing, the fault plan with the heap's start sample inside it, the quiet tail. */
+async function phases(o: SoakOptions, t0: number, rig: Rig, probes: Probes, tally: Tally, log: (line: string) => void): Promise<void> {
+  const warmupMs = Math.max(0, o.rooms - CONFIG.bucket.burst) * CONFIG.bucket.intervalMs + 3000;
+  const quietTailMs = Math.min(CONFIG.quietTailMs, o.seconds * 300);
+  const plan = planFaults({ ...o, durationMs: o.seconds * 1000 - warmupMs - quietTailMs, bucket: CONFIG.bucket });
+  const heapAt = async (): Promise<void> => {
+    tally.heap.atMs = Date.now() - t0;
+    tally.heap.start = await collectedHeap();
+    if (!canCollect() || !o.heapSnapshots) return;
+    // a snapshot stalls the process for seconds (clients and emulator miss their heartbeats): only when asked
+    probes.pause();
+    tally.startSnapshot = snapshot(o.heapDir, `soak-${o.seed}-start.heapsnapshot`);
+    probes.resume();
+  };
+  if (!(await waitFor(() => rig.health.allWhole(), CONFIG.recoveryBoundMs))) throw new Error('warm-up: the initial subscriptions never became active');
+  log(`warm-up done after ${Date.now() - t0} ms`);
+  rig.startPublishing();
+  await sleep(1000);
+  const heapTimer = setTimeout(() => void heapAt(), Math.max(1000, t0 + Math.min(CONFIG.heapStartMs, o.seconds * 200) - Date.now()));
+  const hooks = { counts: tally.counts, log, onOverlap: () => tally.overlapping++ };
+  log(`faults done: ${await runFaults(rig.ctx, plan, rig.health, hooks)}`);
+  clearTimeout(heapTimer);
+  if (tally.heap.start === 0) await heapAt();
+  tally.endWhole = await waitFor(() => rig.health.open.length === 0 && rig.health.allWhole(), CONFIG.recoveryBoundMs);
+  await sleep(Math.max(1000, t0 + o.seconds * 1000 - 500 - Date.now()));
+}
+
+function figuresOf(o: SoakOptions, t0: number, rig: Rig, probes: Probes, tally: Tally): RunFigures {
+  const metrics = rig.fleet.clients.map((c) => c.metrics);
+  const sum = (pick: (m: NonNullable<(typeof metrics)[number]>) => number) => metrics.reduce((n, m) => n + (m ? pick(m) : 0), 0);
+  const reconnects: Record<string, number> = {};
+  for (const m of metrics) for (const [cause, n] of Object.entries(m?.reconnects ?? {})) reconnects[cause] = (reconnects[cause] ?? 0) + n;
+  const stats = rig.emulator.stats;
+  return {
+    seed: o.seed,
+    seconds: (Date.now() - t0) / 1000,
+    clients: o.clients,
+    rooms: o.rooms,
+    faults: tally.counts,
+    overlapping: tally.overlapping,
+    switchWindows: rig.ctx.switches.opened,
+    recoveries: rig.health.recoveries,
+    worst: rig.health.worst.kind,
+    unrecovered: rig.health.unrecovered.length + rig.health.open.length,
+    ledger: rig.ledger.figures,
+    gracefulHandovers: rig.gracefulHandovers,
+    gaps: rig.fleet.gapsEmitted(),
+    gapsCounted: sum((m) => m.gaps),
+    badGaps: rig.fleet.badGaps(),
+    topicErrors: rig.fleet.counters.topicErrors,
+    misrouted: rig.fleet.counters.misrouted,
+    unhandled: probes.unhandled,
+    endWhole: tally.endWhole,
+    client: { decodeFailures: sum((m) => m.decodeFailures), dedupeDropped: sum((m) => m.duplicatesDropped), rateLimited: sum((m) => m.rateLimited), reconnects },
+    emulator: { rateLimited: stats.rateLimited, refused429: stats.upgradesRefused429, refused502: stats.upgradesRefused502, rejectedTokens: stats.reconnectsRejected },
+    heap: tally.heap,
+    loopP99Ms: probes.loopP99Ms(),
+    loopP99LimitMs: o.loopP99LimitMs,
+    loopMaxMs: probes.loopMaxMs(),
+  };
+}
+
 /** The end snapshot, and the diff against the start one (or, without it, the census of the end and how to get the diff). */
-function heapReport(o: SoakOptions, start: string | undefined): string[] {
+function heapReport(o: SoakOptions, start: string | undefined): string {
   const end = snapshot(o.heapDir, `soak-${o.seed}-end.heapsnapshot`);
   const out = `${o.heapDir}/soak-${o.seed}-heap-${start ? 'diff' : 'census'}.txt`;
-  if (start) return [`heap snapshot diff: ${diffSummary(start, end, out)}`];
-  return [
-    `heap census at the end: ${diffSummary(end, end, out, false)} (for a diff against minute 2, replay with --seed ${o.seed} --heap-snapshots)`,
-  ];
+  if (start) return `heap snapshot diff: ${diffSummary(start, end, out)}`;
+  return `heap census at the end: ${diffSummary(end, end, out, false)} (for a diff against the start sample, replay with --seed ${o.seed} --heap-snapshots)`;
 }
 
 async function waitFor(check: () => boolean, boundMs: number): Promise<boolean> {
