@@ -1,7 +1,9 @@
 /**
- * Recovery tracking: a fault is recovered from when every client it hit is
- * "whole" again — open, on a connection the fault did not doom, neither draining
- * nor silenced, holding exactly the client's subscriptions at the emulator.
+ * Recovery tracking: a fault is recovered from when every client it hit has
+ * been "whole" again since — open, on a connection the fault did not doom,
+ * neither draining nor silenced, holding exactly the client's subscriptions at
+ * the emulator. Each client counts when it is whole, not all at one instant: with
+ * faults every 250 ms, twenty clients are rarely all whole at the same moment.
  */
 import type { ConnectionInfo, Emulator } from '../lib/testing';
 import { subKey } from './config';
@@ -12,6 +14,8 @@ export interface FaultRecord {
   readonly kind: FaultKind;
   readonly at: number;
   readonly targets: readonly number[];
+  /** The targets not whole since the fault (the tracker fills it). */
+  pending?: Set<number>;
   /** A handover nothing else disturbed: no event published during it may be lost. */
   graceful: boolean;
 }
@@ -41,6 +45,7 @@ export function createHealth(clients: readonly SoakClient[], emulator: Emulator,
       return worst;
     },
     add(record: FaultRecord): void {
+      record.pending = new Set(record.targets);
       open.push(record);
     },
     /** Closes the faults recovered from by `now`; returns them. Faults open past the bound count as unrecovered. */
@@ -59,14 +64,16 @@ export function createHealth(clients: readonly SoakClient[], emulator: Emulator,
       const closed: FaultRecord[] = [];
       for (let j = open.length - 1; j >= 0; j--) {
         const f = open[j] as FaultRecord;
-        if (f.targets.every(isWhole)) {
+        for (const i of f.pending ?? []) if (isWhole(i)) f.pending?.delete(i);
+        if ((f.pending?.size ?? 0) === 0) {
           const ms = now - f.at;
           recoveries.push(ms);
           if (ms > worst.ms) worst = { kind: f.kind, ms };
           closed.push(f);
           open.splice(j, 1);
         } else if (now - f.at > boundMs) {
-          unrecovered.push(`${f.kind} on ${f.targets.length === clients.length ? 'every client' : `client ${f.targets.join(',')}`}: ${describe(f.targets, clients, conns)}`);
+          const left = [...(f.pending ?? [])];
+          unrecovered.push(`${f.kind} on ${f.targets.length === clients.length ? 'every client' : `client ${f.targets.join(',')}`}: ${describe(left, clients, conns)}`);
           open.splice(j, 1);
         }
       }
