@@ -20,6 +20,7 @@ const INTEGRATION = [
   'spec/testing/httpApi.spec.ts',
   'spec/testing/switches.spec.ts',
   'spec/testing/upgrades.spec.ts',
+  'spec/testing/virtualClock.spec.ts',
   'spec/transport/openSocket.spec.ts',
 ];
 const SLOW = [

@@ -1,3 +1,4 @@
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 /**
  * Realistic, random `channel.activities` and `channel.session.update` payloads,
  * shaped like the documented examples, and a feed that publishes them.
@@ -214,6 +215,7 @@ export interface ActivityFeedOptions {
  *
  * @param publish Where the events go: `(topic, room, data)`.
  * @param random A source of numbers in `[0, 1)`. @defaultValue `Math.random`
+ * @param scheduler The clock of the feed's timer and of the activities' creation time. @defaultValue `asyncScheduler`
  * @returns stop: clears the timer (idempotent).
  * @example A live-looking demo channel
  * ```ts
@@ -229,6 +231,7 @@ export function startActivityFeed(
   publish: (topic: string, room: string, data: unknown) => void,
   options: ActivityFeedOptions,
   random: () => number = Math.random,
+  scheduler: SchedulerLike = asyncScheduler,
 ): () => void {
   const rooms = options.rooms;
   const intervalMs = options.intervalMs ?? 1000;
@@ -246,19 +249,19 @@ export function startActivityFeed(
   const activities = topics.includes('channel.activities');
   const sessions = topics.includes('channel.session.update');
   const counts = new Map<string, number>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: Subscription | undefined;
   let stopped = false;
 
   const tick = (): void => {
     const room = pick(random, rooms);
     const count = (counts.get(room) ?? 0) + 1;
     counts.set(room, count);
-    const activity = randomActivity(random, { channel: room, sessionEventsCount: count });
+    const activity = randomActivity(random, { channel: room, sessionEventsCount: count, now: scheduler.now() });
     if (activities) publish('channel.activities', room, activity);
     if (sessions) publish('channel.session.update', room, randomSessionUpdate(random, activity));
   };
   const schedule = (): void => {
-    timer = setTimeout(() => {
+    timer = scheduler.schedule(() => {
       if (stopped) return;
       tick();
       schedule();
@@ -267,7 +270,7 @@ export function startActivityFeed(
   schedule();
   return () => {
     stopped = true;
-    if (timer !== undefined) clearTimeout(timer);
+    timer?.unsubscribe();
     timer = undefined;
   };
 }

@@ -1,3 +1,4 @@
+import { interval, type SchedulerLike } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
 import type { GatewayLink } from '../gateway/types';
 import { MAX_TIMER_MS } from './options';
@@ -23,7 +24,7 @@ export function attachSocket(state: EmulatorState, ws: WebSocket, url: string): 
     },
     close: (code, reason) => {
       if (code === 1006 || record.silenced) ws.terminate();
-      else closeSocket(ws, code, reason);
+      else closeSocket(state.o.scheduler, ws, code, reason);
     },
     ping: () => ws.ping(),
   };
@@ -48,21 +49,21 @@ export function attachSocket(state: EmulatorState, ws: WebSocket, url: string): 
   watchLiveness(state, record);
 }
 
-/** Starts the closing handshake, and terminates the socket if it does not finish in time. @internal */
-export function closeSocket(ws: WebSocket, code: number, reason: string): void {
+/** Starts the closing handshake, and terminates the socket if it does not finish in time (on `scheduler`). @internal */
+export function closeSocket(scheduler: SchedulerLike, ws: WebSocket, code: number, reason: string): void {
   if (ws.readyState === WebSocket.CLOSED) return;
   if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);
-  const kill = setTimeout(() => ws.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS);
-  ws.once('close', () => clearTimeout(kill));
+  const kill = scheduler.schedule(() => ws.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS);
+  ws.once('close', () => kill.unsubscribe());
 }
 
 /** (Re)starts the pong deadline (none when pings or the deadline are off). @internal */
 export function armPongTimer(state: EmulatorState, conn: EmuConn): void {
-  if (conn.pongTimer !== undefined) clearTimeout(conn.pongTimer);
+  conn.pongTimer?.unsubscribe();
   conn.pongTimer = undefined;
   // Without pings no client can pong, so there is no deadline either.
   if (state.o.pongTimeoutMs > MAX_TIMER_MS || state.o.pingIntervalMs > MAX_TIMER_MS) return;
-  conn.pongTimer = setTimeout(() => {
+  conn.pongTimer = state.o.scheduler.schedule(() => {
     conn.pongTimer = undefined;
     state.counters.terminatedNoPong++;
     state.core.drop(conn.core, 1006);
@@ -71,8 +72,8 @@ export function armPongTimer(state: EmulatorState, conn: EmuConn): void {
 
 /** Stops the ping and pong timers of a connection. @internal */
 export function clearTimers(conn: EmuConn): void {
-  if (conn.pingTimer !== undefined) clearInterval(conn.pingTimer);
-  if (conn.pongTimer !== undefined) clearTimeout(conn.pongTimer);
+  conn.pingTimer?.unsubscribe();
+  conn.pongTimer?.unsubscribe();
   conn.pingTimer = undefined;
   conn.pongTimer = undefined;
 }
@@ -90,13 +91,13 @@ function watchLiveness(state: EmulatorState, conn: EmuConn): void {
     if (!conn.silenced && ws.readyState === WebSocket.OPEN) ws.pong(data);
   });
   ws.on('pong', () => {
-    if (!conn.silenced) conn.pongTimer?.refresh();
+    if (!conn.silenced && conn.pongTimer !== undefined) armPongTimer(state, conn);
   });
   if (state.o.pingIntervalMs <= MAX_TIMER_MS) {
-    conn.pingTimer = setInterval(() => {
+    conn.pingTimer = interval(state.o.pingIntervalMs, state.o.scheduler).subscribe(() => {
       if (conn.silenced || ws.readyState !== WebSocket.OPEN) return;
       if (state.core.ping(conn.core)) state.counters.pingsSent++;
-    }, state.o.pingIntervalMs);
+    });
   }
   armPongTimer(state, conn);
 }

@@ -1,6 +1,5 @@
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { asapScheduler } from 'rxjs';
 import { WebSocketServer } from 'ws';
 import { createGatewayCore, type GatewayEvent } from '../gateway';
 import { splitKey } from '../gateway/subscriptions';
@@ -52,7 +51,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 function createState(o: Resolved): EmulatorState {
-  const signer = tokenSigner(o.secret);
+  const now = (): number => o.scheduler.now();
+  const signer = tokenSigner(o.secret, { now });
   const canonical = canonicalizer(o.roomAliases);
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, autoPong: false, maxPayload: o.maxPayloadBytes, perMessageDeflate: false });
   wss.on('error', noop);
@@ -72,13 +72,13 @@ function createState(o: Resolved): EmulatorState {
     drain: undefined,
     closing: undefined,
     core: createGatewayCore({
-      scheduler: asapScheduler,
+      scheduler: o.scheduler,
       random: o.random,
       authorize: signedAuthorizer(signer, canonical),
       canonicalRoom: canonical,
       switches: o.switches,
       requireTokenType: false,
-      handovers: signedHandovers(signer, () => state.reconnectRejections > 0 && state.reconnectRejections-- > 0),
+      handovers: signedHandovers(signer, () => state.reconnectRejections > 0 && state.reconnectRejections-- > 0, now),
       record: false,
       retainClosed: false,
       stampReconnect: true,
@@ -139,7 +139,7 @@ function createEmulator(state: EmulatorState): Emulator {
     },
     startActivity: (opts) => {
       if (state.closing) throw new Error('startActivity: the emulator is closed');
-      const stopFeed = startActivityFeed((topic, room, data) => core.publish(topic, state.canonical(room), data), opts, state.o.random);
+      const stopFeed = startActivityFeed((topic, room, data) => core.publish(topic, state.canonical(room), data), opts, state.o.random, state.o.scheduler);
       const stop = (): void => {
         stopFeed();
         state.feeds.delete(stop);

@@ -58,7 +58,7 @@ function silence(state: EmulatorState, on: boolean, clientId: string | undefined
     if (conn.silenced === on) continue;
     conn.silenced = on;
     if (on) {
-      if (conn.pongTimer !== undefined) clearTimeout(conn.pongTimer);
+      conn.pongTimer?.unsubscribe();
       conn.pongTimer = undefined;
     } else if (conn.socket.readyState === WebSocket.OPEN) {
       armPongTimer(state, conn);

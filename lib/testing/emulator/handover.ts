@@ -21,7 +21,7 @@ interface Kept {
  *
  * @internal
  */
-export function signedHandovers(signer: TokenSigner, rejectNext: () => boolean, now: () => number = Date.now): Handovers {
+export function signedHandovers(signer: TokenSigner, rejectNext: () => boolean, now: () => number): Handovers {
   const kept = new Map<string, Kept>();
   const used = new Map<string, number>();
   const prune = (at: number): void => {

@@ -1,3 +1,4 @@
+import type { Subscription } from 'rxjs';
 import { clearTimers } from './connection';
 import type { EmulatorState } from './state';
 
@@ -15,17 +16,17 @@ export function drainAll(state: EmulatorState): Promise<void> {
   if (state.drain) return state.drain.promise;
   const old = [...state.conns.values()].filter((c) => !c.rejected && c.core.live && !c.core.draining);
   let finish = (): void => undefined;
-  let grace: ReturnType<typeof setTimeout> | undefined;
+  let grace: Subscription | undefined;
   const promise = new Promise<void>((resolve) => {
     finish = () => {
-      if (grace !== undefined) clearTimeout(grace);
+      grace?.unsubscribe();
       if (state.drain?.promise === promise) state.drain = undefined;
       resolve();
     };
   });
   state.drain = { promise, finish };
   // Fresh upgrades get 502 for the whole grace period, even when every client left early.
-  const graceOver = new Promise<void>((resolve) => (grace = setTimeout(resolve, state.core.switches.oldSocketCloseMs)));
+  const graceOver = new Promise<void>((resolve) => (grace = state.o.scheduler.schedule(() => resolve(), state.core.switches.oldSocketCloseMs)));
   for (const conn of old) state.core.drain(conn.core);
   void Promise.all([graceOver, ...old.map((c) => c.closed)]).then(finish);
   return promise;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { asapScheduler, type SchedulerLike } from 'rxjs';
 import type { DefaultRoom, GatewaySwitchesInput, LatencyRange, SnapshotTiming, TokenUpgrade } from '../gateway/types';
 
 /** Options of {@link startEmulator}. Every duration is in milliseconds. @category Testing */
@@ -66,6 +67,16 @@ export interface EmulatorOptions {
    * @defaultValue `Math.random`
    */
   random?: () => number;
+  /**
+   * The emulator's clock: every timer of the emulator and of its gateway core (PING interval,
+   * pong deadline, welcome and authorization delays, drain grace, handover timers, the close
+   * handshake bound, the command bucket's refill, the connection rate limit, token expiry and
+   * the activity feed) runs on it, and every timestamp is its `now()`. Pass a virtual-time
+   * scheduler (RxJS `VirtualTimeScheduler`, `TestScheduler`) to drive them by hand while the
+   * sockets stay real.
+   * @defaultValue `asapScheduler` (the wall clock: `asyncScheduler` for every delay, zero delays in a microtask)
+   */
+  scheduler?: SchedulerLike;
 
   /**
    * What a subscribe without a room (or with `""`) means: the global room `""`, or the token's channel (A1).
@@ -106,6 +117,7 @@ export interface Resolved {
   readonly httpApi: boolean;
   readonly maxPayloadBytes: number;
   readonly random: () => number;
+  readonly scheduler: SchedulerLike;
   /** The race switches of the gateway core (`drainGraceMs` is `oldSocketCloseMs`). */
   readonly switches: GatewaySwitchesInput;
 }
@@ -134,6 +146,7 @@ export function resolveOptions(options: EmulatorOptions): Resolved {
     httpApi: options.httpApi ?? false,
     maxPayloadBytes: positive(options.maxPayloadBytes ?? 1024 * 1024, 'maxPayloadBytes'),
     random: options.random ?? Math.random,
+    scheduler: options.scheduler ?? asapScheduler,
     switches: switchesOf(options),
   };
 }

@@ -1,3 +1,4 @@
+import type { Subscription } from 'rxjs';
 import type * as http from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { GatewayConnection, GatewayCore } from '../gateway';
@@ -16,8 +17,8 @@ export interface EmuConn {
   silenced: boolean;
   /** Its reconnect token was refused: it is being closed with 4001, not listed. */
   rejected: boolean;
-  pingTimer?: ReturnType<typeof setInterval>;
-  pongTimer?: ReturnType<typeof setTimeout>;
+  pingTimer?: Subscription;
+  pongTimer?: Subscription;
 }
 
 /** A drain of every connection (emulator-wide), while it runs. @internal */

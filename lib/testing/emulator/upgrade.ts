@@ -46,7 +46,7 @@ export function retryAfterMs(state: EmulatorState): number {
 function admitConnection(state: EmulatorState): boolean {
   const limit = state.o.connectionRateLimit;
   if (!limit) return true;
-  const now = Date.now();
+  const now = state.o.scheduler.now();
   const accepted = state.acceptedUpgrades;
   while (accepted.length > 0 && (accepted[0] ?? 0) <= now - limit.windowMs) accepted.shift();
   if (accepted.length >= limit.max) return false;
