@@ -9,6 +9,7 @@ import { toFields, messageEntry } from '../../lib/redis/entries';
 import { startRedisServer, type RedisServer } from '../helpers/redisServer';
 import { waitUntil } from '../helpers/waitUntil';
 import { childEnv, killChildren, runTsx, type Child } from '../cli/childProcess';
+import { compiledScript } from '../helpers/compiledScript';
 
 jest.setTimeout(60_000);
 
@@ -29,13 +30,19 @@ const lines = (c: Child) => c.stdout().split('\n').filter(Boolean).map((l) => JS
 it('claims a killed consumer’s pending entries; every entry is acked exactly once', async () => {
   server = await startRedisServer();
   redis = server.client();
-  const ids: string[] = [];
+  const consumerJs = await compiledScript('spec/redis/consumer.ts');
+  const pipeline = redis.pipeline();
   for (let i = 0; i < N; i++) {
     const e = messageEntry({ id: `e${i}`, topic: 'channel.tips', room: 'c1', data: { donation: { amount: i, currency: 'EUR' } } } as never, 0);
-    ids.push((await redis.xadd(STREAM, '*', ...toFields(e)))!);
+    pipeline.xadd(STREAM, '*', ...toFields(e));
   }
+  const ids = ((await pipeline.exec()) ?? []).map(([error, id]) => {
+    if (error) throw error;
+    return id as string;
+  });
+  expect(ids.length).toBe(N);
   const spawn = (name: string) => {
-    const c = runTsx('spec/redis/consumer.ts', [], childEnv({ REDIS_URL: server.url, CONSUMER: name, ACK_DELAY_MS: '15' }));
+    const c = runTsx(consumerJs, [], childEnv({ REDIS_URL: server.url, CONSUMER: name, ACK_DELAY_MS: '5' }));
     children.push(c);
     return c;
   };
