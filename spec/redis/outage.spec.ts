@@ -35,6 +35,8 @@ function start(prefix: string, bufferSize: number) {
     prefix,
     workerId: `${prefix}-w`,
     leaseMs: 1000,
+    // nobody takes over at the end: stop() need not wait for a next owner
+    stopTimeoutMs: 100,
     bufferSize,
     tokenFor: (ref) => (ref === 'main' ? token : undefined),
     rateLimit: { burst: 1000, intervalMs: 5, reserve: 2 },
