@@ -42,15 +42,18 @@ it('claims a killed consumer’s pending entries; every entry is acked exactly o
   });
   expect(ids.length).toBe(N);
   const spawn = (name: string) => {
-    const c = runTsx(consumerJs, [], childEnv({ REDIS_URL: server.url, CONSUMER: name, ACK_DELAY_MS: '5' }));
+    const c = runTsx(consumerJs, [], childEnv({ REDIS_URL: server.url, CONSUMER: name, ACK_DELAY_MS: '15' }));
     children.push(c);
     return c;
   };
   const a = spawn('a');
   const b = spawn('b');
   await waitUntil(() => lines(a).filter((l) => l.acked).length >= 20, 20_000, 'consumer a acks 20');
+  // its last lines may still be in the pipe when 'exit' comes: wait for the end of its stdout
+  const aOutputRead = new Promise((resolve) => a.proc.stdout!.once('close', resolve));
   a.proc.kill('SIGKILL');
   await a.exited;
+  await aOutputRead;
   const aLines = lines(a);
   const aAcked = new Set(aLines.filter((l) => l.acked && l.first).map((l) => l.acked!));
   const aUnacked = aLines.filter((l) => l.delivered && !aAcked.has(l.delivered)).map((l) => l.delivered!);
