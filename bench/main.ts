@@ -1,10 +1,10 @@
 /**
- * `npm run bench [-- --quick] [-- --only throughput,routing,ratelimit,handover,bundle,firstevent,idle,pool] [-- --out file]`
+ * `npm run bench [-- --quick] [-- --only throughput,routing,ratelimit,handover,bundle,firstevent,idle,pool,bridge,failover] [-- --out file]`
  *
  * Runs the benchmarks one after the other, each client or section in its own
  * process, prints one table and writes the figures to bench/results.json
- * (or `--out`). `--quick` is a ~30-second version (fewer rounds, fewer frames,
- * fewer rooms); the targets are reported, not enforced (the exit code is 0 when
+ * (or `--out`). `--quick` is a short version (fewer rounds, frames, rooms and
+ * events); the targets are reported, not enforced (the exit code is 0 when
  * every section ran). The machine is shared and noisy: figures are ratios to a
  * baseline measured in the same run; absolute numbers are context only.
  * See docs/PERFORMANCE.md.
@@ -15,7 +15,7 @@ import { ROOT, log, machine, runChild } from './common';
 import { runThroughput, type ThroughputResult, type Target } from './throughput/run';
 import { renderTable } from './table';
 
-export const SECTIONS = ['throughput', 'routing', 'ratelimit', 'handover', 'bundle', 'firstevent', 'idle', 'pool'] as const;
+export const SECTIONS = ['throughput', 'routing', 'ratelimit', 'handover', 'bundle', 'firstevent', 'idle', 'pool', 'bridge', 'failover'] as const;
 type Section = (typeof SECTIONS)[number];
 
 async function main(): Promise<void> {
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
   await run('firstevent', () => runChild('bench/sections/firstEvent.ts', { args: flags, timeoutMs: 120_000 }));
   await run('idle', () => runChild('bench/sections/idle.ts', { args: flags, nodeArgs: ['--expose-gc'], timeoutMs: 240_000 }));
   await run('pool', () => runChild('bench/sections/pool.ts', { args: flags, timeoutMs: 300_000 }));
+  await run('bridge', () => runChild('bench/sections/bridge.ts', { args: flags, timeoutMs: 600_000 }));
+  await run('failover', () => runChild('bench/sections/failover.ts', { args: flags, timeoutMs: 300_000 }));
 
   const targets: Record<string, Target> = {};
   for (const [name, result] of Object.entries(sections)) {

@@ -49,19 +49,35 @@ const methods: Record<string, (...args: never[]) => unknown> = {
     need().faults.dropAll();
     return Date.now();
   },
-  /** Publishes `{ type: 'follow', provider: 'twitch', seq }` to `rooms` in turn, one every `intervalMs`. */
-  startPublishing(topic: string, rooms: string[], intervalMs: number) {
+  /** The subscription count of each of `rooms` in `topic`. */
+  subscriptionCounts(topic: string, rooms: string[]) {
+    const e = need();
+    return rooms.map((room) => e.subscriptionCount(topic, room));
+  },
+  /**
+   * Publishes `{ type: 'follow', provider: 'twitch', seq }` to `rooms` in turn:
+   * `perTick` events every `intervalMs`, and no more than `count` in all
+   * (then it stops by itself). `seq` goes on from `firstSeq`.
+   */
+  startPublishing(topic: string, rooms: string[], intervalMs: number, perTick = 1, count = Infinity, firstSeq = 0) {
     const e = need();
     const published: Published[] = [];
-    let seq = 0;
+    let seq = firstSeq;
     const timer = setInterval(() => {
-      const room = rooms[seq % rooms.length] as string;
-      seq++;
-      const r = e.publish(topic, room, { type: 'follow', provider: 'twitch', channel: room, data: { username: `user${seq}` }, sessionEventsCount: seq, seq });
-      published.push({ seq, room, delivered: r.delivered, at: Date.now() });
+      for (let i = 0; i < perTick && published.length < count; i++) {
+        const room = rooms[seq % rooms.length] as string;
+        seq++;
+        const r = e.publish(topic, room, { type: 'follow', provider: 'twitch', channel: room, data: { username: `user${seq}` }, sessionEventsCount: seq, seq });
+        published.push({ seq, room, delivered: r.delivered, at: Date.now() });
+      }
+      if (published.length >= count) clearInterval(timer);
     }, intervalMs);
     publisher = { timer, published };
     return true;
+  },
+  /** How many events the publisher has published so far. */
+  publishedCount() {
+    return publisher?.published.length ?? 0;
   },
   stopPublishing() {
     if (!publisher) return [];

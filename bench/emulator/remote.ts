@@ -12,10 +12,13 @@ export interface RemoteEmulator {
   issueToken(opts: { channel: string; scopes?: string[] }): Promise<string>;
   stats(): Promise<EmulatorStats>;
   subscriptionCount(): Promise<number>;
+  subscriptionCounts(topic: string, rooms: string[]): Promise<number[]>;
   /** Resolves (with the emulator's Date.now()) when the drain is over. */
   drain(): Promise<number>;
   dropAll(): Promise<number>;
-  startPublishing(topic: string, rooms: string[], intervalMs: number): Promise<boolean>;
+  /** `perTick` events every `intervalMs`, at most `count` (then it stops), `seq` from `firstSeq`. */
+  startPublishing(topic: string, rooms: string[], intervalMs: number, perTick?: number, count?: number, firstSeq?: number): Promise<boolean>;
+  publishedCount(): Promise<number>;
   stopPublishing(): Promise<Published[]>;
   close(): Promise<void>;
 }
@@ -54,7 +57,9 @@ export async function startRemoteEmulator(options: EmulatorOptions): Promise<Rem
     subscriptionCount: () => call('subscriptionCount'),
     drain: () => call('drain'),
     dropAll: () => call('dropAll'),
-    startPublishing: (topic, rooms, intervalMs) => call('startPublishing', topic, rooms, intervalMs),
+    subscriptionCounts: (topic, rooms) => call('subscriptionCounts', topic, rooms),
+    startPublishing: (topic, rooms, intervalMs, perTick = 1, count = Number.MAX_SAFE_INTEGER, firstSeq = 0) => call('startPublishing', topic, rooms, intervalMs, perTick, count, firstSeq),
+    publishedCount: () => call('publishedCount'),
     stopPublishing: () => call('stopPublishing'),
     async close() {
       try {

@@ -3,7 +3,7 @@
  * come out one batch at a time, a failed write is retried on a timer of the
  * injected scheduler.
  */
-import { interval, map, merge, Subject, type SchedulerLike, type Subscription } from 'rxjs';
+import { interval, lastValueFrom, map, merge, Subject, takeWhile, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import { runMachine } from '../operators/runMachine';
 import { buffer, initialBuffer, type BufferInput, type BufferState } from './buffer';
 import type { PendingEntry } from './entries';
@@ -21,7 +21,7 @@ export interface AppenderStats {
 export interface Appender {
   enqueue(entry: PendingEntry): void;
   stats(): AppenderStats;
-  /** Resolves once nothing waits (or after `timeoutMs`). */
+  /** Resolves once nothing waits (checked every {@link DRAIN_CHECK_MS} on the scheduler), or after `timeoutMs`. */
   drained(timeoutMs: number): Promise<void>;
   close(): void;
 }
@@ -33,6 +33,9 @@ export interface AppenderConfig {
   readonly write: (entries: readonly PendingEntry[]) => Promise<WriteResult>;
   readonly onChange: () => void;
 }
+
+/** How often `drained()` looks at the queue. */
+export const DRAIN_CHECK_MS = 20;
 
 export function startAppender(config: AppenderConfig, scheduler: SchedulerLike): Appender {
   // the named feedback loop: entries in, and the results of the writes the machine asked for
@@ -61,12 +64,11 @@ export function startAppender(config: AppenderConfig, scheduler: SchedulerLike):
   return {
     enqueue: (entry) => inputs.next({ type: 'enqueue', entry }),
     stats: () => ({ buffered: state.queue.length, redisUp: state.up, dropped: state.dropped, ...totals }),
-    drained: (timeoutMs) =>
-      new Promise((resolve) => {
-        const until = Date.now() + timeoutMs;
-        const check = () => (state.queue.length === 0 || Date.now() > until ? resolve() : setTimeout(check, 20));
-        check();
-      }),
+    drained: (timeoutMs) => {
+      const until = scheduler.now() + timeoutMs;
+      const waiting = () => state.queue.length > 0 && scheduler.now() < until;
+      return waiting() ? lastValueFrom(timer(DRAIN_CHECK_MS, DRAIN_CHECK_MS, scheduler).pipe(takeWhile(waiting)), { defaultValue: undefined }).then(() => undefined) : Promise.resolve();
+    },
     close: () => {
       sub.unsubscribe();
       inputs.complete();

@@ -16,9 +16,20 @@ export function isCluster(redis: RedisLike): redis is Cluster {
   return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
+/** Options a `Cluster` takes per node, in `redisOptions`, not at its top level. */
+const NODE_OPTIONS: ReadonlySet<string> = new Set(['maxRetriesPerRequest']);
+
+/** `override` as a `Cluster` takes it: per-node options merged into its `redisOptions`. */
+function clusterOverride(cluster: Cluster, override: Record<string, unknown>): Record<string, unknown> {
+  const entries = Object.entries(override);
+  const node = entries.filter(([k]) => NODE_OPTIONS.has(k));
+  const top = Object.fromEntries(entries.filter(([k]) => !NODE_OPTIONS.has(k)));
+  return node.length === 0 ? top : { ...top, redisOptions: { ...cluster.options.redisOptions, ...Object.fromEntries(node) } };
+}
+
 /** A duplicate of `redis` with `override`; it never emits an unhandled `error` event. */
 export function duplicate(redis: RedisLike, override: Record<string, unknown>): RedisLike {
-  const conn = isCluster(redis) ? redis.duplicate(undefined, override) : redis.duplicate(override);
+  const conn = isCluster(redis) ? redis.duplicate(undefined, clusterOverride(redis, override)) : redis.duplicate(override);
   conn.on('error', () => {
     // reported through the calls that fail; ioredis reconnects by itself
   });

@@ -27,8 +27,10 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
+/** Runs `script` with `node --import tsx`, or with plain `node` when it is JavaScript (see spec/helpers/compiledScript.ts). */
 export function runTsx(script: string, args: readonly string[], env: NodeJS.ProcessEnv = childEnv()): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const proc = spawn(process.execPath, [...loader, script, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   let out = '';
   let err = '';

@@ -12,10 +12,11 @@ import { tokenResolver } from '../../lib/cli/redisCommands';
 import { startRedisServer, type RedisServer } from '../helpers/redisServer';
 import { waitUntil } from '../helpers/waitUntil';
 import { childEnv, killChildren, runTsx, within, JWT_LIKE } from '../cli/childProcess';
+import { compiledScript } from '../helpers/compiledScript';
 
 jest.setTimeout(60_000);
 
-const CLI = 'lib/cli/main.ts';
+let CLI = 'lib/cli/main.ts';
 let server: RedisServer;
 let emulator: Emulator;
 const dirs: string[] = [];
@@ -41,6 +42,7 @@ describe('astro-rx bridge, rooms, consume', () => {
   });
 
   it('edit the desired set, run a worker and print its stream as NDJSON', async () => {
+    CLI = await compiledScript('lib/cli/main.ts');
     server = await startRedisServer();
     emulator = await startEmulator({ port: 0 });
     const token = emulator.issueToken({ channel: '*', scopes: ['*'] });
@@ -53,10 +55,11 @@ describe('astro-rx bridge, rooms, consume', () => {
     expect((await run(['rooms', 'list', '--redis', server.url])).trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ topic: 'channel.tips', room: 'c1', tokenRef: 'main' }]);
 
     const bridge = runTsx(CLI, ['bridge', '--redis', server.url, '--url', emulator.url, '--worker-id', 'cli-w', '--lease-ms', '1000'], childEnv({ ASTRO_TOKEN_MAIN: token }));
+    // started meanwhile: it waits for its 3 entries
+    const consume = runTsx(CLI, ['consume', '--redis', server.url, '--topic', 'channel.tips', '--group', 'g', '--consumer', 'c', '--count', '3'], childEnv());
     await bridge.waitFor(/owns 1, subscribed 1/, 20_000, 'stderr');
     await waitUntil(() => emulator.subscriptionCount('channel.tips', 'c1') === 1, 10_000, 'subscribed');
     for (let i = 1; i <= 3; i++) emulator.publish('channel.tips', 'c1', { donation: { amount: i, currency: 'EUR' } });
-    const consume = runTsx(CLI, ['consume', '--redis', server.url, '--topic', 'channel.tips', '--group', 'g', '--consumer', 'c', '--count', '3'], childEnv());
     expect(await within(consume.exited, 20_000, 'consume')).toBe(0);
     const printed = consume.stdout().trim().split('\n').map((l) => JSON.parse(l) as { type: string; data: { donation: { amount: number } } });
     expect(printed.map((e) => [e.type, e.data.donation.amount])).toEqual([['message', 1], ['message', 2], ['message', 3]]);

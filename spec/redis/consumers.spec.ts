@@ -9,6 +9,7 @@ import { toFields, messageEntry } from '../../lib/redis/entries';
 import { startRedisServer, type RedisServer } from '../helpers/redisServer';
 import { waitUntil } from '../helpers/waitUntil';
 import { childEnv, killChildren, runTsx, type Child } from '../cli/childProcess';
+import { compiledScript } from '../helpers/compiledScript';
 
 jest.setTimeout(60_000);
 
@@ -29,21 +30,30 @@ const lines = (c: Child) => c.stdout().split('\n').filter(Boolean).map((l) => JS
 it('claims a killed consumer’s pending entries; every entry is acked exactly once', async () => {
   server = await startRedisServer();
   redis = server.client();
-  const ids: string[] = [];
+  const consumerJs = await compiledScript('spec/redis/consumer.ts');
+  const pipeline = redis.pipeline();
   for (let i = 0; i < N; i++) {
     const e = messageEntry({ id: `e${i}`, topic: 'channel.tips', room: 'c1', data: { donation: { amount: i, currency: 'EUR' } } } as never, 0);
-    ids.push((await redis.xadd(STREAM, '*', ...toFields(e)))!);
+    pipeline.xadd(STREAM, '*', ...toFields(e));
   }
+  const ids = ((await pipeline.exec()) ?? []).map(([error, id]) => {
+    if (error) throw error;
+    return id as string;
+  });
+  expect(ids.length).toBe(N);
   const spawn = (name: string) => {
-    const c = runTsx('spec/redis/consumer.ts', [], childEnv({ REDIS_URL: server.url, CONSUMER: name, ACK_DELAY_MS: '15' }));
+    const c = runTsx(consumerJs, [], childEnv({ REDIS_URL: server.url, CONSUMER: name, ACK_DELAY_MS: '15' }));
     children.push(c);
     return c;
   };
   const a = spawn('a');
   const b = spawn('b');
   await waitUntil(() => lines(a).filter((l) => l.acked).length >= 20, 20_000, 'consumer a acks 20');
+  // its last lines may still be in the pipe when 'exit' comes: wait for the end of its stdout
+  const aOutputRead = new Promise((resolve) => a.proc.stdout!.once('close', resolve));
   a.proc.kill('SIGKILL');
   await a.exited;
+  await aOutputRead;
   const aLines = lines(a);
   const aAcked = new Set(aLines.filter((l) => l.acked && l.first).map((l) => l.acked!));
   const aUnacked = aLines.filter((l) => l.delivered && !aAcked.has(l.delivered)).map((l) => l.delivered!);

@@ -35,6 +35,8 @@ function start(prefix: string, bufferSize: number) {
     prefix,
     workerId: `${prefix}-w`,
     leaseMs: 1000,
+    // nobody takes over at the end: stop() need not wait for a next owner
+    stopTimeoutMs: 100,
     bufferSize,
     tokenFor: (ref) => (ref === 'main' ? token : undefined),
     rateLimit: { burst: 1000, intervalMs: 5, reserve: 2 },
@@ -75,7 +77,10 @@ it('buffers through a 5 s outage, flushes in order, and marks a gap past the bou
   await sleep(1000);
   clearInterval(publisher);
   publisher = undefined;
-  await sleep(500);
+  // the last events land (bounded; a miss shows in the checks below)
+  const last = String(sent.at(-1)?.seq);
+  const landed = async (prefix: string) => (await redis.xrevrange(redisKeys(prefix).stream(TOPIC), '+', '-', 'COUNT', 1))[0]?.[1].includes(`{"donation":{"amount":${last},"currency":"EUR"}}`) ?? false;
+  await waitUntil(async () => (await landed('big')) && (await landed('small')), 5000, 'the last event in both streams').catch(() => undefined);
 
   // no event was lost at the gateway side: both bridges stayed subscribed throughout
   expect(sent.filter((s) => s.delivered !== 2)).toEqual([]);

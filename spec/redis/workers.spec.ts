@@ -11,6 +11,7 @@ import { keyId, type DesiredKey } from '../../lib/redis/keys';
 import { startRedisServer, type RedisServer } from '../helpers/redisServer';
 import { sleep, waitUntil } from '../helpers/waitUntil';
 import { childEnv, killChildren, runTsx, type Child } from '../cli/childProcess';
+import { compiledScript } from '../helpers/compiledScript';
 import { readStream } from './streamReader';
 
 jest.setTimeout(90_000);
@@ -25,13 +26,14 @@ let server: RedisServer;
 let emulator: Emulator;
 let redis: Redis;
 let token: string;
+let workerJs: string;
 const workers = new Map<string, Child>();
 let publisher: ReturnType<typeof setInterval> | undefined;
 /** Every event published, with whether some worker was subscribed to its room. */
 const published: Array<{ id: string; room: string; delivered: number; at: number }> = [];
 
 function spawnWorker(id: string): Child {
-  const child = runTsx('spec/redis/worker.ts', [], childEnv({ REDIS_URL: server.url, ASTRO_URL: emulator.url, WORKER_ID: id, LEASE_MS: String(LEASE_MS), ASTRO_TOKEN_MAIN: token }));
+  const child = runTsx(workerJs, [], childEnv({ REDIS_URL: server.url, ASTRO_URL: emulator.url, WORKER_ID: id, LEASE_MS: String(LEASE_MS), ASTRO_TOKEN_MAIN: token }));
   workers.set(id, child);
   return child;
 }
@@ -50,6 +52,7 @@ const settled = async (live: readonly string[]) => {
 };
 
 beforeAll(async () => {
+  workerJs = await compiledScript('spec/redis/worker.ts');
   server = await startRedisServer();
   emulator = await startEmulator({ port: 0, rateLimit: { burst: 1000, intervalMs: 5 } });
   token = emulator.issueToken({ channel: '*', scopes: ['*'] });
@@ -110,7 +113,8 @@ describe('bridge workers (3 processes, 300 keys)', () => {
     spawnWorker('w4');
     try {
       await waitUntil(async () => (await settled(['w1', 'w2', 'w3', 'w4'])) && [...(await holders()).values()].includes('w4'), 30_000, 'w4 owns its share', 100);
-      await sleep(2 * LEASE_MS);
+      // a lease period of events after the handover
+      await sleep(LEASE_MS);
     } finally {
       clearInterval(sampler);
     }
@@ -126,8 +130,14 @@ describe('bridge workers (3 processes, 300 keys)', () => {
     const phase = published.slice(start, end);
     // every event of the phase reached a subscriber: no key was unsubscribed during the handover
     expect(phase.filter((p) => p.delivered === 0).map((p) => p.room)).toEqual([]);
-    await sleep(500);
-    const entries = await readStream(redis, keys.stream(TOPIC));
+    // the last appends land (bounded; a miss shows in the checks below)
+    let entries = await readStream(redis, keys.stream(TOPIC));
+    const landed = async () => {
+      entries = await readStream(redis, keys.stream(TOPIC));
+      const ids = new Set(entries.map((e) => (e as { id?: string }).id));
+      return phase.every((p) => ids.has(p.id));
+    };
+    await waitUntil(landed, 5000, 'the phase’s events in the stream', 50).catch(() => undefined);
     const ids = entries.filter((e) => e.type === 'message').map((e) => (e as { id: string }).id);
     const seen = new Map<string, number>();
     for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
@@ -148,8 +158,14 @@ describe('bridge workers (3 processes, 300 keys)', () => {
     // heartbeat expiry (leaseMs) + one tick (leaseMs/3) + subscribing ~75 rooms; generous for a loaded machine
     expect(resubscribedMs).toBeLessThan(LEASE_MS + LEASE_MS / 3 + 4000);
     await waitUntil(() => settled(['w1', 'w3', 'w4']), 20_000, 'leases taken over', 100);
-    await sleep(500);
-    const gaps = (await readStream(redis, keys.stream(TOPIC))).filter((e) => e.type === 'gap');
+    let gaps: Awaited<ReturnType<typeof readStream>> = [];
+    const marked = async () => {
+      gaps = (await readStream(redis, keys.stream(TOPIC))).filter((e) => e.type === 'gap');
+      const rooms = new Set(gaps.map((g) => g.room));
+      return itsRooms.every((r) => rooms.has(r));
+    };
+    // bounded; a missing marker shows in the checks below
+    await waitUntil(marked, 5000, 'a gap marker for each of the victim’s rooms', 50).catch(() => undefined);
     const gapRooms = new Set(gaps.filter((g) => g.type === 'gap' && g.cause === 'lease_takeover').map((g) => g.room));
     expect(itsRooms.filter((r) => !gapRooms.has(r))).toEqual([]);
     for (const g of gaps) if (g.type === 'gap') expect(g.to).toBeGreaterThanOrEqual(g.from);
