@@ -45,10 +45,16 @@ async function holders(): Promise<Map<string, string | null>> {
 }
 
 const counts = () => ROOMS.map((room) => emulator.subscriptionCount(TOPIC, room));
+/**
+ * Every key subscribed once and leased by a live worker, and every live worker holding some: a worker
+ * that has not registered yet (a slow start on a loaded machine) would otherwise join after "settled"
+ * and start a rebalance inside the stability window.
+ */
 const settled = async (live: readonly string[]) => {
   if (!counts().every((n) => n === 1)) return false;
   const h = await holders();
-  return [...h.values()].every((w) => w !== null && live.includes(w));
+  const owners = new Set(h.values());
+  return [...owners].every((w) => w !== null && live.includes(w)) && live.every((w) => owners.has(w));
 };
 
 beforeAll(async () => {
