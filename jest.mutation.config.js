@@ -27,5 +27,7 @@ module.exports = {
   // absolute: Stryker loads the environment itself, before jest resolves <rootDir>
   testEnvironment: path.join(__dirname, 'spec/mutation/environment.js'),
   testSequencer: path.join(__dirname, 'spec/mutation/sequencer.js'),
+  // jest-circus with the bail (its path must name jest-circus for Stryker's perTest coverage)
+  testRunner: path.join(__dirname, 'spec/mutation/jest-circus-bail.js'),
   setupFilesAfterEnv: ['<rootDir>/spec/mutation/setup.ts'],
 };
