@@ -32,24 +32,22 @@ export interface NumberRule {
   readonly above?: number;
   /** Only whole numbers. */
   readonly integer?: boolean;
-  /** Also accept `Infinity`. */
-  readonly allowInfinity?: boolean;
 }
 
 /** Throws a `TypeError` unless `value` is a number obeying `rule`. @internal */
 export function assertNumber(owner: string, option: string, value: unknown, rule: NumberRule = {}): asserts value is number {
-  const { min, above, integer = false, allowInfinity = false } = rule;
+  const { min, above, integer = false } = rule;
   const ok =
+    // Stryker disable next-line ConditionalExpression: equivalent, Number.isFinite is false for any non-number; the typeof narrows the type for the comparisons
     typeof value === 'number' &&
-    !Number.isNaN(value) &&
-    (Number.isFinite(value) ? !integer || Number.isInteger(value) : allowInfinity && value === Infinity) &&
+    Number.isFinite(value) &&
+    (!integer || Number.isInteger(value)) &&
     (min === undefined || value >= min) &&
     (above === undefined || value > above);
   if (!ok) {
     const kind = integer ? 'an integer' : 'a finite number';
     const bound = (min === undefined ? '' : ` >= ${min}`) + (above === undefined ? '' : ` > ${above}`);
-    const inf = allowInfinity ? ' (or Infinity)' : '';
-    throw new TypeError(`${owner}: option ${option} must be ${kind}${bound}${inf}, got ${describeValue(value)}`);
+    throw new TypeError(`${owner}: option ${option} must be ${kind}${bound}, got ${describeValue(value)}`);
   }
 }
 

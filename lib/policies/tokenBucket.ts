@@ -16,8 +16,9 @@ export interface TokenBucketConfig {
 
 /**
  * The state of a token bucket at time `updatedAt`: `tokens` whole tokens, the
- * next one due at `updatedAt + intervalMs` (when not full). A plain value:
- * every function here returns a new bucket.
+ * next one due at `updatedAt + intervalMs` (when not full). A plain value, never
+ * changed in place: every function here returns a new bucket, or the same one
+ * when nothing changed.
  *
  * @category Policies
  */

@@ -49,21 +49,21 @@ describe('backoffDelay', () => {
   });
 
   it.each([
-    [{ initialDelayMs: -1 }, /initialDelayMs must be a finite number >= 0, got -1/],
-    [{ maxDelayMs: 500 }, /maxDelayMs must be a finite number >= 1000, got 500/],
-    [{ factor: 0.5 }, /factor must be a finite number >= 1, got 0.5/],
-    [{ factor: Number.NaN }, /factor must be a finite number >= 1, got NaN/],
-    [{ jitter: 'yes' as unknown as boolean }, /jitter must be a boolean, got "yes"/],
-    [{ random: 0.5 as unknown as () => number }, /random must be a function, got 0.5/],
+    [{ initialDelayMs: -1 }, /^backoffDelay: option initialDelayMs must be a finite number >= 0, got -1/],
+    [{ maxDelayMs: 500 }, /^backoffDelay: option maxDelayMs must be a finite number >= 1000, got 500/],
+    [{ factor: 0.5 }, /^backoffDelay: option factor must be a finite number >= 1, got 0.5/],
+    [{ factor: Number.NaN }, /^backoffDelay: option factor must be a finite number >= 1, got NaN/],
+    [{ jitter: 'yes' as unknown as boolean }, /^backoffDelay: option jitter must be a boolean, got "yes"/],
+    [{ random: 0.5 as unknown as () => number }, /^backoffDelay: option random must be a function, got 0.5/],
   ])('throws a TypeError naming the option for %j', (config, message) => {
     expect(() => backoffDelay(0, config)).toThrow(TypeError);
     expect(() => backoffDelay(0, config)).toThrow(message);
   });
 
   it.each([
-    [-1, undefined, /attempt must be an integer >= 0, got -1/],
-    [1.5, undefined, /attempt must be an integer >= 0, got 1.5/],
-    [0, -5, /floorMs must be a finite number >= 0, got -5/],
+    [-1, undefined, /^backoffDelay: option attempt must be an integer >= 0, got -1/],
+    [1.5, undefined, /^backoffDelay: option attempt must be an integer >= 0, got 1.5/],
+    [0, -5, /^backoffDelay: option floorMs must be a finite number >= 0, got -5/],
   ])('rejects attempt %p with floorMs %p', (attempt, floor, message) => {
     expect(() => backoffDelay(attempt, {}, floor)).toThrow(message);
   });

@@ -1,4 +1,4 @@
-import { TokenBucket, createBucket, nextTokenAt, refill, take } from '../../lib/policies/tokenBucket';
+import { TokenBucket, assertTokenBucketConfig, createBucket, nextTokenAt, refill, take } from '../../lib/policies/tokenBucket';
 
 const cfg = { burst: 3, intervalMs: 100 };
 const bucket = (tokens: number, updatedAt: number): TokenBucket => ({ tokens, updatedAt });
@@ -12,6 +12,19 @@ describe('tokenBucket', () => {
     expect(() => createBucket(0, 0)).toThrow(new TypeError('createBucket: option burst must be an integer >= 1, got 0'));
   });
 
+  it.each([
+    [{ burst: 0, intervalMs: 100 }, 'connect: option burst must be an integer >= 1, got 0'],
+    [{ burst: 1.5, intervalMs: 100 }, 'connect: option burst must be an integer >= 1, got 1.5'],
+    [{ burst: 1, intervalMs: 0 }, 'connect: option intervalMs must be a finite number > 0, got 0'],
+    [{ burst: 1, intervalMs: Infinity }, 'connect: option intervalMs must be a finite number > 0, got Infinity'],
+  ])('rejects the bucket shape %j, naming the option', (shape, message) => {
+    expect(() => assertTokenBucketConfig('connect', shape)).toThrow(new TypeError(message));
+  });
+
+  it('accepts the smallest valid bucket shape', () => {
+    expect(() => assertTokenBucketConfig('connect', { burst: 1, intervalMs: 0.5 })).not.toThrow();
+  });
+
   describe('refill', () => {
     it.each([
       ['adds nothing before a whole interval', bucket(0, 0), 99, bucket(0, 0)],
@@ -19,10 +32,19 @@ describe('tokenBucket', () => {
       ['keeps the remainder of a partial interval', bucket(0, 0), 250, bucket(2, 200)],
       ['stops at burst and restarts the refill clock', bucket(0, 0), 1000, bucket(3, 1000)],
       ['moves the clock of a full bucket to now', bucket(3, 0), 500, bucket(3, 500)],
+      ['does not let a full bucket bank a partial interval', bucket(3, 0), 50, bucket(3, 50)],
+      ['restarts the refill clock at now when reaching burst exactly', bucket(0, 0), 350, bucket(3, 350)],
       ['counts from updatedAt, not from zero', bucket(1, 1030), 1130, bucket(2, 1130)],
       ['adds nothing when the clock goes backwards', bucket(1, 500), 400, bucket(1, 500)],
     ])('%s', (_name, before, now, after) => {
       expect(refill(before, now, cfg)).toEqual(after);
+    });
+
+    it.each([
+      ['a full bucket at its own time', bucket(3, 40)],
+      ['a bucket before its next whole interval', bucket(1, 40)],
+    ])('returns %s as it is (no allocation on every tick)', (_name, before) => {
+      expect(refill(before, 40 + (before.tokens === 3 ? 0 : 99), cfg)).toBe(before);
     });
   });
 

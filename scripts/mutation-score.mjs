@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * The mutation score of each core folder, from Stryker's JSON report
+ * (`reports/mutation/mutation.json`, written by `npm run mutation`).
+ *
+ *   node scripts/mutation-score.mjs [--report path] [--threshold 85]
+ *
+ * Score = detected / valid, Stryker's definition: detected = killed + timeout;
+ * valid = detected + survived + no coverage (ignored, compile and runtime errors
+ * are not valid mutants). Exits 1 when a folder is below the threshold, or when a
+ * folder has no mutant in the report (a run that mutated nothing proves nothing).
+ */
+import { readFileSync } from 'node:fs';
+
+const FOLDERS = ['lib/protocol', 'lib/policies', 'lib/operators', 'lib/connection', 'lib/client'];
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
+};
+const reportPath = arg('report', 'reports/mutation/mutation.json');
+const threshold = Number(arg('threshold', '85'));
+
+const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+const rows = FOLDERS.map((folder) => ({ folder, mutants: 0, detected: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0 }));
+for (const [file, { mutants }] of Object.entries(report.files)) {
+  const row = rows.find((r) => file.replace(/\\/g, '/').startsWith(`${r.folder}/`));
+  if (!row) continue;
+  for (const { status } of mutants) {
+    row.mutants++;
+    if (DETECTED.has(status)) row.detected++;
+    if (status === 'Timeout') row.timeout++;
+    if (status === 'Survived') row.survived++;
+    if (status === 'NoCoverage') row.noCoverage++;
+    if (status === 'Ignored') row.ignored++;
+  }
+}
+
+let failed = false;
+console.log('folder           mutants  valid  killed+timeout  survived  no-cov  ignored  score');
+for (const r of rows) {
+  const valid = r.detected + r.survived + r.noCoverage;
+  const score = valid === 0 ? NaN : (100 * r.detected) / valid;
+  const ok = valid > 0 && score >= threshold;
+  failed ||= !ok;
+  console.log(
+    `${r.folder.padEnd(16)} ${String(r.mutants).padStart(7)} ${String(valid).padStart(6)} ${String(r.detected).padStart(15)} ${String(r.survived).padStart(9)} ${String(r.noCoverage).padStart(7)} ${String(r.ignored).padStart(8)}  ${Number.isNaN(score) ? '  n/a' : score.toFixed(2).padStart(6)} %${ok ? '' : `  < ${threshold} %`}`,
+  );
+}
+if (failed) {
+  console.error(`mutation score below ${threshold} % in at least one folder (see above)`);
+  process.exit(1);
+}
