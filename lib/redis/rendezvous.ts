@@ -3,20 +3,11 @@
  * the highest score of hash(worker, key). Adding or removing a worker moves only
  * the keys whose best worker changed, about 1/N of them.
  */
+import { hashString } from '../client/pool/rendezvous';
 
-/** A 32-bit hash of a string (FNV-1a, then a murmur3 finaliser for avalanche). */
+/** A 32-bit hash of a string: the pool's MurmurHash3 (one hash for both kinds of placement). */
 export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return hashString(s);
 }
 
 /** The worker that owns `key` among `workers` (ties go to the smaller id); `undefined` when there is none. */
