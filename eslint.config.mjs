@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'docs/', 'coverage/', '.tmp/', '**/*.js', '**/*.mjs', 'examples/angular/node_modules/'] },
+  { ignores: ['node_modules/', 'dist/', 'docs/', 'coverage/', '.tmp/', '.stryker-tmp*/', 'reports/', '**/*.js', '**/*.mjs', 'examples/angular/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

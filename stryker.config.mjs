@@ -26,7 +26,7 @@ const config = {
     'lib/connection/**/*.ts',
     'lib/client/**/*.ts',
   ],
-  ignorePatterns: ['dist', 'coverage', 'docs/api', '.tmp', 'bench/results.tmp*', '*.tgz'],
+  ignorePatterns: ['dist', 'coverage', 'docs/api', '.tmp', '.stryker-tmp*', 'bench/results.tmp*', '*.tgz'],
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
