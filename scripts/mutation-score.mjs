@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 /**
- * The mutation score of each core folder, from Stryker's JSON report
- * (`reports/mutation/mutation.json`, written by `npm run mutation`).
+ * The mutation score of each core folder, from Stryker's JSON reports
+ * (`reports/mutation/<folder>/mutation.json`, written by `npm run mutation`).
  *
- *   node scripts/mutation-score.mjs [--report path] [--threshold 85]
+ *   node scripts/mutation-score.mjs [--reports dir] [--threshold 85]
  *
  * Score = detected / valid, Stryker's definition: detected = killed + timeout;
  * valid = detected + survived + no coverage (ignored, compile and runtime errors
  * are not valid mutants). Exits 1 when a folder is below the threshold, or when a
  * folder has no mutant in the report (a run that mutated nothing proves nothing).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const FOLDERS = ['lib/protocol', 'lib/policies', 'lib/operators', 'lib/connection', 'lib/client'];
 const DETECTED = new Set(['Killed', 'Timeout']);
@@ -20,12 +21,17 @@ const arg = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
 };
-const reportPath = arg('report', 'reports/mutation/mutation.json');
+const reportsDir = arg('reports', 'reports/mutation');
 const threshold = Number(arg('threshold', '85'));
 
-const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+/** Every file of every folder's report (a folder without a report counts as no mutant). */
+const files = FOLDERS.flatMap((folder) => {
+  const path = join(reportsDir, folder.slice('lib/'.length), 'mutation.json');
+  if (!existsSync(path)) return [];
+  return Object.entries(JSON.parse(readFileSync(path, 'utf8')).files);
+});
 const rows = FOLDERS.map((folder) => ({ folder, mutants: 0, detected: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0 }));
-for (const [file, { mutants }] of Object.entries(report.files)) {
+for (const [file, { mutants }] of files) {
   const row = rows.find((r) => file.replace(/\\/g, '/').startsWith(`${r.folder}/`));
   if (!row) continue;
   for (const { status } of mutants) {

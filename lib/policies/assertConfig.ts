@@ -12,7 +12,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
   let text: string;
-  if (typeof value === 'object' && value !== null) {
+  // null included: JSON.stringify(null) and String(null) agree
+  if (typeof value === 'object') {
     try {
       text = JSON.stringify(value) ?? String(value);
     } catch {

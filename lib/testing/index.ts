@@ -38,15 +38,13 @@ export { tokenBucket, type TokenBucket, type TokenBucketConfig } from './tokenBu
 export {
   randomActivity,
   randomSessionUpdate,
-  startActivityFeed,
-  ACTIVITY_FEED_TOPICS,
   GENERATED_ACTIVITY_TYPES,
-  type ActivityFeedOptions,
   type GeneratedActivity,
   type GeneratedActivityType,
   type GeneratedSessionUpdate,
   type RandomActivityOptions,
 } from './activity';
+export { startActivityFeed, ACTIVITY_FEED_TOPICS, type ActivityFeedOptions } from './activityFeed';
 export { virtualGateway, type VirtualGateway, type VirtualGatewayOptions } from './virtualGateway';
 export {
   createGatewayCore,

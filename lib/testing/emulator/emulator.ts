@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 import { createGatewayCore, type GatewayEvent } from '../gateway';
 import { splitKey } from '../gateway/subscriptions';
 import { tokenSigner } from '../tokens';
-import { startActivityFeed } from '../activity';
+import { startActivityFeed } from '../activityFeed';
 import { httpApiHandler } from '../httpApi';
 import { canonicalizer, signedAuthorizer } from './commands';
 import { signedHandovers } from './handover';

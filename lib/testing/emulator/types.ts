@@ -1,5 +1,5 @@
 import type { IssueTokenOptions } from '../tokens';
-import type { ActivityFeedOptions } from '../activity';
+import type { ActivityFeedOptions } from '../activityFeed';
 import type { GatewaySwitches, GatewaySwitchesInput } from '../gateway/types';
 
 /** What {@link Emulator.publish} did. @category Testing */
