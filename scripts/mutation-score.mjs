@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The mutation score of each core folder, from Stryker's JSON reports
- * (`reports/mutation/<folder>/mutation.json`, written by `npm run mutation`).
+ * (`reports/mutation/<part>/mutation.json`, written by `npm run mutation`).
  *
  *   node scripts/mutation-score.mjs [--reports dir] [--threshold 85]
  *
@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const FOLDERS = ['lib/protocol', 'lib/policies', 'lib/operators', 'lib/connection', 'lib/client'];
+import { FOLDERS, PARTS } from './mutation-parts.mjs';
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
@@ -24,9 +24,9 @@ const arg = (name, fallback) => {
 const reportsDir = arg('reports', 'reports/mutation');
 const threshold = Number(arg('threshold', '85'));
 
-/** Every file of every folder's report (a folder without a report counts as no mutant). */
-const files = FOLDERS.flatMap((folder) => {
-  const path = join(reportsDir, folder.slice('lib/'.length), 'mutation.json');
+/** Every file of every part's report (a part without a report counts as no mutant). */
+const files = PARTS.flatMap(({ name }) => {
+  const path = join(reportsDir, name, 'mutation.json');
   if (!existsSync(path)) return [];
   return Object.entries(JSON.parse(readFileSync(path, 'utf8')).files);
 });

@@ -2,21 +2,22 @@
 /**
  * The mutants no spec noticed, with their source line:
  *
- *   node scripts/mutation-survivors.mjs [folder ...]
+ *   node scripts/mutation-survivors.mjs [part|folder ...]
  *
- * Reads reports/mutation/<folder>/mutation.json, or, during a run, the live
- * record of spec/mutation/liveReporter.mjs (reports/mutation/<folder>/live.jsonl).
+ * Reads reports/mutation/<part>/mutation.json, or, during a run, the live
+ * record of spec/mutation/liveReporter.mjs (reports/mutation/<part>/live.jsonl).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-const FOLDERS = ['protocol', 'policies', 'operators', 'connection', 'client'];
+import { PARTS } from './mutation-parts.mjs';
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
-const folders = process.argv.length > 2 ? process.argv.slice(2) : FOLDERS;
+const wanted = process.argv.slice(2);
+const parts = PARTS.filter((p) => wanted.length === 0 || wanted.some((w) => w === p.name || `lib/${w}` === p.folder)).map((p) => p.name);
 
-function mutantsOf(folder) {
-  const live = `reports/mutation/${folder}/live.jsonl`;
-  const report = `reports/mutation/${folder}/mutation.json`;
+function mutantsOf(part) {
+  const live = `reports/mutation/${part}/live.jsonl`;
+  const report = `reports/mutation/${part}/mutation.json`;
   if (existsSync(report)) {
     const files = Object.entries(JSON.parse(readFileSync(report, 'utf8')).files);
     return files.flatMap(([fileName, { mutants }]) => mutants.map((m) => ({ ...m, fileName })));
@@ -31,8 +32,8 @@ const sourceLine = (file, n) => {
   return lines.get(file)[n - 1] ?? '';
 };
 
-for (const folder of folders) {
-  const undetected = mutantsOf(folder).filter((m) => UNDETECTED.has(m.status));
+for (const part of parts) {
+  const undetected = mutantsOf(part).filter((m) => UNDETECTED.has(m.status));
   undetected.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : a.location.start.line - b.location.start.line));
   for (const m of undetected) {
     const file = relative(process.cwd(), m.fileName);

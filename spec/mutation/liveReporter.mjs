@@ -1,6 +1,6 @@
 /**
  * A Stryker reporter of mutation runs (stryker.config.mjs): appends each tested
- * mutant to reports/mutation/<folder>/live.jsonl as soon as its result is known,
+ * mutant to reports/mutation/<part>/live.jsonl as soon as its result is known,
  * so that survivors can be read (scripts/mutation-survivors.mjs) while a long run
  * goes on; Stryker's own reports are written only at its end.
  */
@@ -10,7 +10,7 @@ import { PluginKind, declareClassPlugin } from '@stryker-mutator/api/plugin';
 
 class LiveReporter {
   constructor() {
-    this.file = `reports/mutation/${process.env['ASTRO_MUTATION_FOLDER'] ?? 'all'}/live.jsonl`;
+    this.file = `reports/mutation/${process.env['ASTRO_MUTATION_PART'] ?? 'all'}/live.jsonl`;
     mkdirSync(dirname(this.file), { recursive: true });
     writeFileSync(this.file, '');
   }
