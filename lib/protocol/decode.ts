@@ -69,7 +69,8 @@ export function decodeFrame(raw: RawFrame, config: DecodeConfig = {}): E.Either<
   try {
     value = JSON.parse(raw);
   } catch (e) {
-    return E.left(invalidJson(raw, e instanceof Error ? e.message : 'unreadable JSON'));
+    // JSON.parse of a string throws only SyntaxErrors
+    return E.left(invalidJson(raw, (e as SyntaxError).message));
   }
   try {
     const maxDepth = config.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -81,7 +82,7 @@ export function decodeFrame(raw: RawFrame, config: DecodeConfig = {}): E.Either<
     }
     return frame;
   } catch (e) {
-    // unreachable for parsed JSON (its depth is checked first); the decoder stays total regardless
+    // parsed JSON is never too deep to check here (its depth is checked first), but a user's payload codec may throw
     return E.left(uncheckableFrame(value, e));
   }
 }

@@ -1,0 +1,44 @@
+import type * as t from 'io-ts';
+import { MAX_LINE, preview, reportErrors } from '../../lib/protocol/boundedReport';
+
+describe('preview', () => {
+  const throwing = {
+    get boom(): never {
+      throw new Error('read');
+    },
+  };
+
+  it.each<[string, unknown, string]>([
+    ['a bigint', 12n, '12n'],
+    ['a symbol, without its description', Symbol('secret'), 'Symbol()'],
+    ['a function, by kind', () => 1, '<function>'],
+    ['an infinite number', Number.POSITIVE_INFINITY, 'Infinity'],
+    ['a value that throws when read, as far as it was printed', throwing, '{"boom":<unprintable>'],
+    ['a key of 30 characters, whole', { ['k'.repeat(30)]: 1 }, `{"${'k'.repeat(30)}":1}`],
+  ])('renders %s', (_name, value, text) => {
+    expect(preview(value, 40)).toBe(text);
+  });
+
+  it('cuts a key longer than the limit, with the ellipsis', () => {
+    expect(preview({ ['k'.repeat(30)]: 1 }, 20)).toBe(`{"${'k'.repeat(17)}…`);
+  });
+});
+
+describe('reportErrors', () => {
+  it('reports an error it cannot print as an unprintable line, and goes on', () => {
+    const unprintable = {
+      get context(): never {
+        throw new Error('no context');
+      },
+      value: 1,
+    } as unknown as t.ValidationError;
+    const printable = { value: 2, context: [{ key: '', type: { name: 'N' }, actual: 2 }] } as unknown as t.ValidationError;
+    expect(reportErrors([unprintable, printable])).toEqual(['Invalid value (unprintable)', 'Invalid value 2 supplied to : N']);
+  });
+
+  it('keeps every line within MAX_LINE', () => {
+    const long = { value: 'v', context: [{ key: 'k'.repeat(2000), type: { name: 'T' }, actual: 'v' }] } as unknown as t.ValidationError;
+    const [line] = reportErrors([long]);
+    expect(line?.length).toBe(MAX_LINE);
+  });
+});

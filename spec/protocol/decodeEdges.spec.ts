@@ -1,0 +1,100 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { decodeFrame, decodeFrameValue } from '../../lib/protocol/decode';
+import { describeDecodeFailure, matchDecodeFailure, scrubDecodeFailure } from '../../lib/protocol/decodeFailure';
+import type { DecodeFailure } from '../../lib/protocol/decodeFailure';
+
+const failure = <A>(result: E.Either<DecodeFailure, A>): DecodeFailure => {
+  if (E.isRight(result)) throw new Error('expected a failure');
+  return result.left;
+};
+
+describe('decodeFrame: the size of a text frame is its UTF-8 length', () => {
+  it.each<[string, string]>([
+    ['three-byte characters (U+20AC)', '€'.repeat(100)],
+    ['the first three-byte character (U+0800)', '\u0800'.repeat(100)],
+    ['four-byte characters, the first (U+10000)', '\ud800\udc00'.repeat(60)],
+    ['four-byte characters, the last (U+10FFFF)', '\udbff\udfff'.repeat(60)],
+    ['a mix of one, two, three and four bytes', `a\u00e9\u20ac\ud83d\ude00`.repeat(40)],
+    ['the last three-byte character before the surrogates (U+D7FF)', '\ud7ff'.repeat(100)],
+  ])('counts %s exactly: one byte over the limit is too large, at the limit it is parsed', (_name, text) => {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    expect(failure(decodeFrame(text, { maxFrameBytes: bytes - 1 }))).toEqual({ _tag: 'FrameTooLarge', byteLength: bytes, limit: bytes - 1 });
+    expect(failure(decodeFrame(text, { maxFrameBytes: bytes }))._tag).toBe('InvalidJson');
+  });
+});
+
+describe('decodeFrameValue', () => {
+  it.each<[string, unknown]>([
+    ['a number', 42],
+    ['a string', 'welcome'],
+    ['null', null],
+  ])('reads %s as a frame of unknown type, never as too deep', (_name, value) => {
+    expect(failure(decodeFrameValue(value, { maxDepth: 1 }))._tag).toBe('UnknownFrameType');
+  });
+});
+
+describe('decodeFrame with payload codecs that throw', () => {
+  const throwingWith = (cause: () => unknown) =>
+    new t.Type<unknown>(
+      'Throwing',
+      (_u): _u is unknown => {
+        throw cause();
+      },
+      () => {
+        throw cause();
+      },
+      t.identity,
+    );
+  const throwing = throwingWith(() => new RangeError('codec bug'));
+  const raw = JSON.stringify({ type: 'message', topic: 'channel.tips', room: 'r', data: { amount: 1 } });
+  const reportOf = (codec: t.Type<unknown>) => failure(decodeFrame(raw, { validatePayloads: { 'channel.tips': codec } }));
+
+  it.each<[string, () => unknown, string]>([
+    ['a thrown string, by its type', () => 'oops', 'the frame could not be checked (string)'],
+    [
+      'an error whose name cannot be read, as "error"',
+      () =>
+        new (class extends Error {
+          override get name(): string {
+            throw new Error('hostile');
+          }
+        })('x'),
+      'the frame could not be checked (error)',
+    ],
+  ])('names the cause of %s', (_name, cause, line) => {
+    expect(reportOf(throwingWith(cause))).toMatchObject({ _tag: 'InvalidFrame', report: [line] });
+  });
+
+  it('reports the frame as uncheckable, naming the cause, instead of throwing', () => {
+    const result = reportOf(throwing);
+    expect(result).toMatchObject({ _tag: 'InvalidFrame', errors: [], report: ['the frame could not be checked (RangeError: codec bug)'] });
+    expect(describeDecodeFailure(result)).toBe('frame does not match the protocol: the frame could not be checked (RangeError: codec bug)');
+  });
+});
+
+describe('describeDecodeFailure', () => {
+  it('says "invalid" when a failure has no report line', () => {
+    expect(describeDecodeFailure({ _tag: 'InvalidFrame', value: 1, errors: [], report: [] })).toBe('frame does not match the protocol: invalid');
+    const frame = { type: 'message' as const, topic: 'channel.tips', data: {} };
+    expect(describeDecodeFailure({ _tag: 'PayloadMismatch', frame, errors: [], report: [] })).toBe(
+      'payload of channel.tips does not match its documented shape: invalid',
+    );
+  });
+
+  it('refuses a failure of no known kind with a TypeError that previews it', () => {
+    const match = matchDecodeFailure({
+      InvalidJson: () => 1,
+      BinaryFrame: () => 2,
+      FrameTooLarge: () => 3,
+      FrameTooDeep: () => 4,
+      InvalidFrame: () => 5,
+      UnknownFrameType: () => 6,
+      PayloadMismatch: () => 7,
+    });
+    expect(() => match({ _tag: 'Other' } as unknown as DecodeFailure)).toThrow(new TypeError('unexpected decode failure {"_tag":"Other"}'));
+    expect(() => scrubDecodeFailure({ _tag: 'Else' } as unknown as DecodeFailure, (x) => x)).toThrow(
+      new TypeError('unexpected decode failure {"_tag":"Else"}'),
+    );
+  });
+});
