@@ -45,7 +45,7 @@ const config = {
   // (~25 s quiet, several times that under load); a tight timeout would call it a timeout, which
   // counts as detected. Mutants that really loop forever on virtual time fail fast (setup.ts).
   timeoutMS: 30000,
-  timeoutFactor: 4,
+  timeoutFactor: 5,
   dryRunTimeoutMinutes: 20,
   thresholds: { high: 90, low: 85, break: null },
   tempDirName: `.stryker-tmp-${name}`,

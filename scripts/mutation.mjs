@@ -24,7 +24,7 @@ const parts = named.length > 0 ? [...new Set(named.flatMap(selected))] : PARTS;
 for (const { name } of parts) {
   const started = Date.now();
   console.log(`\n== mutation testing: ${name}`);
-  const run = spawnSync('nice', ['-n', '10', 'npx', 'stryker', 'run', ...extra], {
+  const run = spawnSync('nice', ['-n', process.env['ASTRO_MUTATION_NICE'] ?? '10', 'npx', 'stryker', 'run', ...extra], {
     stdio: 'inherit',
     env: { ...process.env, ASTRO_MUTATION_PART: name },
   });
