@@ -45,7 +45,8 @@ export function stepOutbox(s: OutboxState, input: OutboxInput, now: number, conf
       // Nothing leaves until the next session; what was in flight crossed.
       s.ready = false;
       s.crossing ??= new Map();
-      for (const inflight of s.byNonce.values()) if (!s.crossing.has(inflight.slot)) s.crossing.set(inflight.slot, 'inflight');
+      // (nothing leaves after a reconnect frame: what is in flight now was marked 'inflight' by it, if it came)
+      for (const inflight of s.byNonce.values()) s.crossing.set(inflight.slot, 'inflight');
       break;
     case 'response':
       onAnswer(s, input, now, config, out);
@@ -135,9 +136,10 @@ function restored(s: OutboxState, now: number): void {
     for (const w of all(slot.wants)) w.confirmed = false;
     markDirty(s, slot, now, 'bulk');
   }
+  // blocked slots are live: a slot leaves `blocked` when it is forgotten (`collect`)
   for (const slot of [...s.blocked]) {
     s.blocked.delete(slot);
-    if (isLive(s, slot)) markDirty(s, slot, now);
+    markDirty(s, slot, now);
   }
   s.crossing = undefined;
   s.ready = true;
