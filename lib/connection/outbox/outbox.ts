@@ -45,8 +45,8 @@ export function stepOutbox(s: OutboxState, input: OutboxInput, now: number, conf
       // Nothing leaves until the next session; what was in flight crossed.
       s.ready = false;
       s.crossing ??= new Map();
-      // (nothing leaves after a reconnect frame: what is in flight now was marked 'inflight' by it, if it came)
-      for (const inflight of s.byNonce.values()) s.crossing.set(inflight.slot, 'inflight');
+      // a slot already crossing keeps its mark: one of its commands may have been answered since ('changed')
+      for (const inflight of s.byNonce.values()) if (!s.crossing.has(inflight.slot)) s.crossing.set(inflight.slot, 'inflight');
       break;
     case 'response':
       onAnswer(s, input, now, config, out);
