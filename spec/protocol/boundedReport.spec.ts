@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { MAX_LINE, preview, reportErrors } from '../../lib/protocol/boundedReport';
+import { MAX_LINE, preview, reportErrors, truncate, truncateMiddle } from '../../lib/protocol/boundedReport';
 
 describe('preview', () => {
   const throwing = {
@@ -40,5 +40,23 @@ describe('reportErrors', () => {
     const long = { value: 'v', context: [{ key: 'k'.repeat(2000), type: { name: 'T' }, actual: 'v' }] } as unknown as t.ValidationError;
     const [line] = reportErrors([long]);
     expect(line?.length).toBe(MAX_LINE);
+  });
+});
+
+describe('truncate and truncateMiddle', () => {
+  it.each<[string, string, number, string]>([
+    ['truncate keeps a text of exactly max characters', 'abcde', 5, 'abcde'],
+    ['truncate cuts one character more, ending with the ellipsis', 'abcdef', 5, 'abcd…'],
+  ])('%s', (_name, text, max, out) => {
+    expect(truncate(text, max)).toBe(out);
+  });
+
+  it.each<[string, string, number, string]>([
+    ['keeps a text of exactly max characters', 'abcde', 5, 'abcde'],
+    ['keeps a third of the room for the head, the rest for the end (max 5)', 'abcdefghij', 5, 'a…hij'],
+    ['keeps a third of the room for the head, the rest for the end (max 7)', 'abcdefghij', 7, 'ab…ghij'],
+  ])('truncateMiddle %s', (_name, text, max, out) => {
+    expect(truncateMiddle(text, max)).toBe(out);
+    expect(truncateMiddle(text, max).length).toBeLessThanOrEqual(max);
   });
 });
