@@ -1,6 +1,7 @@
 import { ClientOutputs, resolveTokenType } from '../../lib/client/outputs';
 import { AstroError } from '../../lib/errors/astroError';
 import { safeLogger } from '../../lib/util/logger';
+import { describeDecodeFailure, invalidJson } from '../../lib/protocol/decodeFailure';
 import type { ConnectionState, Gap } from '../../lib/client/types';
 
 function recording(secrets: string[] = []) {
@@ -99,6 +100,22 @@ describe('ClientOutputs streams', () => {
     out.warnings.subscribe((w) => warnings.push(w.message));
     out.warn(new AstroError('decode', 'heard'));
     expect(warnings).toEqual(['heard']);
+  });
+});
+
+describe('ClientOutputs.decodeFailure', () => {
+  it('logs a warning and emits a decode warning, both scrubbed of tokens', () => {
+    const { out, lines } = recording(['secret-token-xyz']);
+    const warnings: AstroError[] = [];
+    out.warnings.subscribe((w) => warnings.push(w));
+    out.decodeFailure(invalidJson('{"token":"secret-token-xyz"', 'Unexpected token secret-token-xyz in JSON'));
+    const expected = describeDecodeFailure(invalidJson('{"token":"[redacted]"', 'Unexpected token [redacted] in JSON'));
+    expect(expected).toContain('[redacted]');
+    expect(lines).toEqual([{ level: 'warn', message: expected }]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.code).toBe('decode');
+    expect(warnings[0]?.message).toBe(expected);
+    expect(warnings[0]?.details.failure).toEqual({ _tag: 'InvalidJson', excerpt: '{"token":"[redacted]"', message: 'Unexpected token [redacted] in JSON' });
   });
 });
 
