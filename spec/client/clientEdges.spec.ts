@@ -137,4 +137,18 @@ describe('createAstroClient: the connection fails for good', () => {
     expect(active[active.length - 1]).toBe(1);
     again.unsubscribe();
   });
+
+  it('a window of possible loss that the failure settles is reported before the topics end', () => {
+    const scheduler = createTestScheduler();
+    const wakeups = new Subject<unknown>();
+    const { client, gateway } = clientOnFakeGateway(scheduler, { responseDelay: (c) => (c.type === 'subscribe' && c.nonce !== 'n1' ? 500 : 1) }, { wakeups, backoff: { jitter: false, initialDelayMs: 5 } });
+    const order: string[] = [];
+    client.gaps$.subscribe((g) => order.push(`gap ${g.from}-${g.to} ${g.cause}`));
+    client.topic('channel.tips', { room: 'r1' }).subscribe({ error: (e: AstroError) => order.push(`error ${e.code}`) });
+    scheduler.schedule(() => gateway.link(0).drop(), 10);
+    scheduler.schedule(() => wakeups.error(new AstroError('timeout', 'gone')), 300);
+    scheduler.flush();
+    expect(gateway.links.length).toBeGreaterThan(1);
+    expect(order).toEqual([expect.stringMatching(/^gap \d+-300 /), 'error timeout']);
+  });
 });

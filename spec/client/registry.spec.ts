@@ -88,6 +88,61 @@ describe('Registry: canonical rooms', () => {
   });
 });
 
+describe('Registry: gates', () => {
+  it('a gate applies to the single entry of a room too', () => {
+    const { registry } = registryWithTokens();
+    const seen: string[] = [];
+    const a = withSink(registry, 'a', seen, 'A');
+    registry.route('channel.tips', 'a', message('a'), () => false);
+    registry.route('channel.tips', 'a', message('a'), (e) => e === a);
+    expect(seen).toEqual(['A:a']);
+  });
+
+  it('a gate applies to a room-less message', () => {
+    const { registry } = registryWithTokens();
+    const seen: string[] = [];
+    const a = withSink(registry, 'a', seen, 'A');
+    withSink(registry, 'b', seen, 'B');
+    registry.route('channel.tips', undefined, message(''), (e) => e === a);
+    expect(seen).toEqual(['A:a']);
+  });
+});
+
+/** The rooms the registry still keeps, by table (white box: memory must stay bounded by the live entries). */
+function roomsKept(registry: Registry): { entries: number; aliased: number } {
+  const r = registry as unknown as { entries: { size: number }; aliased: { size: number } };
+  return { entries: r.entries.size, aliased: r.aliased.size };
+}
+
+describe('Registry: memory', () => {
+  it('forgets the rooms and aliases of removed entries', () => {
+    const { registry } = registryWithTokens();
+    const seen: string[] = [];
+    const a = withSink(registry, 'a', seen, 'A');
+    const b = withSink(registry, 'b', seen, 'B');
+    const b2 = registry.acquire('channel.tips', 'b', 'tok-2', 'jwt');
+    registry.canonical(a, 'c');
+    registry.canonical(b, 'c');
+    expect(roomsKept(registry)).toEqual({ entries: 2, aliased: 1 });
+    registry.remove(a);
+    expect(roomsKept(registry)).toEqual({ entries: 1, aliased: 1 });
+    registry.remove(b);
+    expect(roomsKept(registry)).toEqual({ entries: 1, aliased: 0 });
+    registry.remove(b2);
+    expect(roomsKept(registry)).toEqual({ entries: 0, aliased: 0 });
+  });
+
+  it('forgets the alias an entry leaves for another', () => {
+    const { registry } = registryWithTokens();
+    const a = withSink(registry, 'a', [], 'A');
+    registry.canonical(a, 'c1');
+    registry.canonical(a, 'c2');
+    expect(roomsKept(registry)).toEqual({ entries: 1, aliased: 1 });
+    registry.canonical(a, 'a');
+    expect(roomsKept(registry)).toEqual({ entries: 1, aliased: 0 });
+  });
+});
+
 describe('Registry: entries and tokens', () => {
   it('one entry per (topic, room, token); tokens counted by entries', () => {
     const { registry, events } = registryWithTokens();
