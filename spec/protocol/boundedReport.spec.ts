@@ -10,6 +10,13 @@ describe('preview', () => {
 
   it.each<[string, unknown, string]>([
     ['a bigint', 12n, '12n'],
+    ['a boolean', false, 'false'],
+    ['undefined', undefined, 'undefined'],
+    ['null', null, 'null'],
+    ['a number', -1.5, '-1.5'],
+    ['NaN', Number.NaN, 'NaN'],
+    ['a nested array and object', [1, { a: [true] }], '[1,{"a":[true]}]'],
+    ['containers below three levels, elided', [[[[1]]], { a: { b: { c: 1 } } }], '[[[[…]]],{"a":{"b":{…}}}]'],
     ['a symbol, without its description', Symbol('secret'), 'Symbol()'],
     ['a function, by kind', () => 1, '<function>'],
     ['an infinite number', Number.POSITIVE_INFINITY, 'Infinity'],
