@@ -55,6 +55,26 @@ describe('connect: log lines', () => {
       expect(lines).toContainEqual(['debug', 'a command found its socket closed; it will be sent again', { link: 0 }]);
     });
   });
+
+  it('logs a token reconnection with its token redacted', () => {
+    const scheduler = createTestScheduler();
+    scheduler.run(() => {
+      const gateway = fakeGateway(scheduler);
+      const { lines, logger } = recordingLogger();
+      const s = connect({ url: 'ws://127.0.0.1:1', intents: NEVER, tokenOf: () => undefined, openSocket: gateway.openSocket, scheduler, logger }).subscribe();
+      let token = '';
+      scheduler.schedule(() => (token = gateway.drain(gateway.link(0))), 5);
+      scheduler.schedule(() => s.unsubscribe(), 50);
+      scheduler.flush();
+      const opening = lines.filter(([, m]) => m.startsWith('opening'));
+      expect(opening.map(([level, m, meta]) => [level, m.replace(/ to .*/, ''), meta])).toEqual([
+        ['debug', 'opening a socket', { link: 0 }],
+        ['debug', 'opening a token reconnection', { link: 1 }],
+      ]);
+      expect(opening[1]?.[1]).toMatch(/reconnect_token=\[redacted\]/);
+      expect(JSON.stringify(lines)).not.toContain(token.slice(0, 4));
+    });
+  });
 });
 
 describe('connect: message frames', () => {
