@@ -26,8 +26,9 @@ export class Dedupe {
 
   /** The switch happened; `stillOverlapping` while an old socket still delivers. */
   settle(stillOverlapping: boolean): void {
-    this.overlap = stillOverlapping && this.budget > 0;
-    if (!this.overlap && this.budget > 0) this.budget = this.window;
+    this.overlap = stillOverlapping;
+    // `window` more checks from here (their count only runs down once no old socket delivers); a spent budget stays spent
+    if (this.budget > 0) this.budget = this.window;
   }
 
   /** Whether this id was delivered already (and remembers it). */

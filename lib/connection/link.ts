@@ -1,4 +1,4 @@
-import { Observable, SchedulerLike, Subscription } from 'rxjs';
+import { Observable, SchedulerLike } from 'rxjs';
 import * as E from 'fp-ts/Either';
 import { AstroError } from '../errors/astroError';
 import { redact } from '../errors/redact';
@@ -42,26 +42,28 @@ export function openLink(n: number, url: string, config: LinkConfig): Observable
     let lastActivity = scheduler.now();
     let welcomed = false;
     let pings = false;
-    let timer: Subscription | undefined;
     const down = (error: AstroError) => {
-      if (out.closed) return;
-      timer?.unsubscribe();
+      // (called once: the Observable ends here, and its teardown stops the timer and the socket)
+      timer.unsubscribe();
       out.next({ type: 'down', n, error, lastFrameAt });
       out.complete();
     };
-    const limit = () => (welcomed ? (pings ? config.heartbeatTimeoutMs : 0) : config.welcomeTimeoutMs);
-    const arm = (delay: number) => {
-      timer = scheduler.schedule(() => {
+    // After the welcome the timer runs only where pings are visible.
+    const limit = () => (welcomed ? config.heartbeatTimeoutMs : config.welcomeTimeoutMs);
+    const arm = (delay: number) =>
+      scheduler.schedule(() => {
         const ms = limit();
         if (ms <= 0) return;
         const idle = scheduler.now() - (welcomed ? lastActivity : openedAt);
-        if (idle < ms) return arm(ms - idle);
+        if (idle < ms) {
+          timer = arm(ms - idle);
+          return;
+        }
         if (welcomed) down(new AstroError('heartbeat_timeout', `no ping or frame for ${idle} ms: the link is dead`));
         else down(new AstroError('timeout', `no welcome within ${ms} ms`));
       }, delay);
-    };
     const openedAt = scheduler.now();
-    arm(config.welcomeTimeoutMs);
+    let timer = arm(config.welcomeTimeoutMs);
     const socket = config.openSocket(url).subscribe({
       next: (ev) => {
         lastActivity = scheduler.now();
@@ -82,8 +84,8 @@ export function openLink(n: number, url: string, config: LinkConfig): Observable
         if (frame.type === 'message') return config.onMessage(frame, n);
         if (frame.type === 'welcome' && !welcomed) {
           welcomed = true;
-          timer?.unsubscribe();
-          if (pings && config.heartbeatTimeoutMs > 0) arm(config.heartbeatTimeoutMs);
+          timer.unsubscribe();
+          if (pings) timer = arm(config.heartbeatTimeoutMs);
         }
         out.next({ type: 'frame', n, frame });
       },
@@ -96,7 +98,7 @@ export function openLink(n: number, url: string, config: LinkConfig): Observable
       complete: () => down(new AstroError('closed', 'the socket completed')),
     });
     return () => {
-      timer?.unsubscribe();
+      timer.unsubscribe();
       socket.unsubscribe();
     };
   });

@@ -36,7 +36,7 @@ export function stepLinks(s: LinksState, input: LinksInput, now: number, config:
       wakeup(s, now, out);
       break;
     case 'tick':
-      if (s.retryAt !== undefined && s.retryAt <= now) {
+      if ((s.retryAt ?? Infinity) <= now) {
         s.retryAt = undefined;
         const link = open(s, 'fresh', out);
         if (s.active) s.pending = link;
@@ -58,9 +58,9 @@ function welcome(s: LinksState, n: number, clientId: string, now: number, out: L
   const link = n === s.active?.n ? s.active : n === s.pending?.n ? s.pending : undefined;
   if (!link || link.welcomedAt !== undefined) return;
   link.welcomedAt = now;
-  const previous = link === s.pending ? s.active : undefined;
   const restored = link.role === 'token' && s.restoring;
   if (link === s.pending) {
+    const previous = s.active;
     if (previous && link.role === 'token') out.push({ type: 'close', n: previous.n });
     // A fresh socket replacing a refused handover: the old one keeps delivering until the gateway closes it.
     if (previous && link.role === 'fresh') s.draining.push(previous);
@@ -95,7 +95,8 @@ function down(s: LinksState, n: number, error: AstroError, lastFrameAt: number, 
   if (n !== s.active?.n) return;
   const active = s.active;
   s.active = undefined;
-  if (active.welcomedAt !== undefined || s.handingOver || s.retryAt !== undefined) s.lossFrom ??= lastFrameAt;
+  // (Before the first session the gap is never reported; after it, a gap is open until the next welcome.)
+  s.lossFrom ??= lastFrameAt;
   if (s.pending || s.retryAt !== undefined) {
     // The old socket of a handover closed before the new one was welcomed: the new one carries on.
     if (!s.handingOver) out.push({ type: 'down', cause: disconnectCause(error), error, lastFrameAt });
