@@ -64,10 +64,6 @@ export class PoolReports {
     this.publishState();
   }
 
-  gapCause(index: number): string {
-    return this.reports[index]?.gaps.lastCause ?? 'error';
-  }
-
   /** Folds one connection event in; `wanted` lists the entries that connection should hold. */
   onEvent(index: number, e: ConnectionEvent, now: number, wanted: () => Iterable<unknown>): void {
     const r = this.reports[index];
