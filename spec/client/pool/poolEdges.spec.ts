@@ -92,6 +92,7 @@ describe('the pool machine', () => {
     ROOMS.forEach(t.listen);
     t.pool.resize(3);
     expect(t.pool.size).toBe(3);
+    expect(t.last().connections?.map((c) => c.status)).toEqual(['idle', 'idle', 'idle']);
     for (const room of ROOMS) {
       expect(t.entry(room).owner).toBe(ownerAmong(3, room));
       expect(t.entry(room).move).toBeUndefined();
@@ -133,6 +134,7 @@ describe('the pool machine', () => {
     t.pool.resize(2);
     t.emit(0, { type: 'failed', refs: [t.entry(room)], error: new AstroError('err_unauthorized', 'no') });
     expect(t.listeners.get(room)?.error?.code).toBe('err_unauthorized');
+    expect(t.conn(0).intents).toEqual([`want ${room}`]);
     expect(t.conn(1).intents).toEqual([`want ${room}`, `unwant ${room}`]);
     expect(t.registry.size).toBe(0);
     expect(t.metrics().activeSubscriptions).toBe(0);
@@ -322,5 +324,114 @@ describe('the pool machine', () => {
     expect(t.opened.map((c) => c.intentsDone)).toEqual([false, false]);
     t.pool.close();
     expect(t.opened.map((c) => c.intentsDone)).toEqual([true, true]);
+  });
+
+  it('names connections in its logs and gates copies from the first resize of a client without a connections option', () => {
+    const t = setup(1, false);
+    const room = movingTo(2, 0);
+    t.listen(room);
+    t.run();
+    t.welcome(0);
+    t.subscribe(0, [room]);
+    t.pool.resize(2);
+    t.emit(1, { type: 'disconnected', cause: 'error', error: new AstroError('transport', 'x') });
+    expect(t.lines).toEqual(['warn connection lost on connection 1 (error): x']);
+    t.conn(1).message(t.frame(room, 'a'));
+    t.conn(0).message(t.frame(room, 'b'));
+    expect(t.listeners.get(room)?.events.map((e) => e.id)).toEqual(['b']);
+    expect(t.out.connectionMetrics?.().map((c) => c.connection)).toEqual([0, 1]);
+  });
+
+  it('places no entry nobody subscribes to', () => {
+    const t = setup(1, true);
+    t.listen(movingTo(3, 0));
+    const bare = t.registry.acquire(TIPS, movingTo(3, 2), 'tok', 'jwt');
+    t.pool.resize(3);
+    expect(bare.owner).toBe(0);
+    expect(t.out.connectionMetrics?.().map((c) => c.activeSubscriptions)).toEqual([1, 0, 0]);
+    t.run();
+    t.welcome(0);
+    t.pool.resize(2);
+    expect(bare.move).toBeUndefined();
+    expect(t.conn(0).intents).toEqual([`want ${movingTo(3, 0)}`]);
+  });
+
+  it('forgets a retired connection: growing back lists it as new, owning nothing', () => {
+    const t = setup(2, true);
+    const room = movingTo(2, 1);
+    t.listen(room);
+    t.run();
+    t.welcome(0);
+    t.welcome(1);
+    t.subscribe(1, [room]);
+    t.pool.resize(1);
+    t.subscribe(0, [room]);
+    expect(t.entry(room).owner).toBe(0);
+    expect(t.conn(1).events.observed).toBe(false);
+    expect(t.last().connections?.map((c) => c.status)).toEqual(['open']);
+    t.pool.resize(2);
+    expect(t.last().connections?.map((c) => c.status)).toEqual(['open', 'connecting']);
+    // the key is on its way back to connection 1, still owned by 0; the new connection 1 counts from zero
+    expect(t.out.connectionMetrics?.().map((c) => [c.connects, c.activeSubscriptions])).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
+  });
+
+  it('drops a pending move when resized while not running, so that only the owner holds the key when it runs again', () => {
+    const t = setup(1, true);
+    const room = ROOMS.find((r) => ownerAmong(2, r) === 1 && ownerAmong(3, r) === 2) as string;
+    t.listen(room);
+    const sub = t.run();
+    t.welcome(0);
+    t.pool.resize(2);
+    expect(t.entry(room).move?.to).toBe(1);
+    sub.unsubscribe();
+    t.pool.resize(3);
+    expect(t.entry(room).owner).toBe(2);
+    expect(t.entry(room).move).toBeUndefined();
+    t.run();
+    t.welcome(2);
+    t.welcome(3);
+    expect(t.opened.length).toBe(5);
+    expect([t.conn(2).intents, t.conn(3).intents, t.conn(4).intents]).toEqual([[], [], [`want ${room}`]]);
+  });
+
+  it('learns the canonical room from the owner, and a confirmation from neither owner nor target changes nothing', () => {
+    const t = setup(2, true);
+    const room = movingTo(2, 0);
+    t.listen(room);
+    t.run();
+    t.welcome(0);
+    t.welcome(1);
+    t.setNow(10);
+    t.emit(0, { type: 'lost', refs: [t.entry(room)] });
+    t.setNow(20);
+    t.subscribe(1, [room], 'elsewhere');
+    expect(t.entry(room).canonical).toBeUndefined();
+    expect(t.gaps).toEqual([]);
+    expect(t.out.connectionMetrics?.().map((c) => c.activeSubscriptions)).toEqual([1, 0]);
+    t.setNow(30);
+    t.subscribe(0, [room], 'canon');
+    expect(t.entry(room).canonical).toBe('canon');
+    expect(t.gaps).toEqual([{ from: 10, to: 30, cause: 'error', connection: 0 }]);
+    // messages in the canonical room reach it
+    t.conn(0).message(t.frame('canon', 'm'));
+    expect(t.listeners.get(room)?.events.map((e) => e.id)).toEqual(['m']);
+  });
+
+  it('closes the gap a removed entry was waiting for', () => {
+    const t = setup(2, true);
+    const room = movingTo(2, 1);
+    t.listen(room);
+    t.run();
+    t.welcome(0);
+    t.welcome(1);
+    t.subscribe(1, [room]);
+    t.setNow(10);
+    t.emit(1, { type: 'lost', refs: [t.entry(room)] });
+    t.setNow(25);
+    t.pool.remove(t.entry(room));
+    expect(t.gaps).toEqual([{ from: 10, to: 25, cause: 'resubscribe', connection: 1 }]);
   });
 });
