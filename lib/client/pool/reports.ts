@@ -73,8 +73,8 @@ export class PoolReports {
     this.publishState();
     countEvent(r.metrics, e);
     const changed = countEvent(this.out.metrics, e);
-    // The client's queue is every connection's.
-    if (e.type === 'queue') this.out.metrics.queue.depth = this.reports.reduce((n, x) => n + x.metrics.queue.depth, 0);
+    // The client's queue is every connection's (a retired connection's queue no longer counts).
+    this.out.metrics.queue.depth = this.reports.reduce((n, x) => n + x.metrics.queue.depth, 0);
     if (changed) this.publishMetrics();
   }
 
@@ -106,7 +106,8 @@ export class PoolReports {
     }
     this.out.metrics.queue.depth = 0;
     this.publishMetrics();
-    if (!this.out.closed) this.publishState();
+    // (a closed client's outputs take no state: setState ignores it)
+    this.publishState();
   }
 
   publishMetrics(): void {

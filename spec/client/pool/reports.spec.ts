@@ -216,4 +216,15 @@ describe('PoolReports', () => {
     t.reports.onEvent(0, { type: 'connecting', attempt: 0 }, 1, () => []);
     expect(t.states.length).toBe(n + 1);
   });
+
+  it('stops counting the queue of a connection once it is trimmed', () => {
+    const t = setup(true, 2);
+    t.reports.onEvent(0, { type: 'queue', depth: 1 }, 1, () => []);
+    t.reports.onEvent(1, { type: 'queue', depth: 3 }, 1, () => []);
+    expect(t.lastMetrics().queue.depth).toBe(4);
+    t.reports.resize(1, true);
+    t.reports.trim(1);
+    t.reports.onEvent(0, { type: 'rate_limited' }, 2, () => []);
+    expect(t.lastMetrics().queue.depth).toBe(1);
+  });
 });
