@@ -152,4 +152,12 @@ describe('a settling move at the edge of its window', () => {
     expect(m.admits(1, 'id0', 2)).toBe(false);
     expect(m.admits(1, `id${SETTLE_IDS - 1}`, 2)).toBe(false);
   });
+
+  it('spends no room of its id window on frames without an id', () => {
+    const m = switchedAt(0).move as Move;
+    for (let i = 0; i < SETTLE_IDS; i++) m.admits(1, `id${i}`, 1);
+    expect(m.admits(1, undefined, 2)).toBe(true);
+    // the oldest id is still remembered: the old connection's copy is dropped
+    expect(m.admits(0, 'id0', 3)).toBe(false);
+  });
 });
