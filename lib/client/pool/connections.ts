@@ -97,13 +97,14 @@ export class PoolConnections {
 
   private start(slot: PoolSlot): void {
     const sink = this.sink as Subscriber<never>;
-    slot.welcomed = false;
+    // `welcomed` is false here: a slot starts unwelcomed, and stop() resets it.
     // Set before subscribing, so that an event emitted during `subscribe` cannot start it twice.
     const running = (slot.running = new Subscription());
     running.add(this.open(slot).subscribe({
       next: (e) => {
         this.onEvent(slot.index, e);
-        if (e.type === 'welcome' && !slot.welcomed) {
+        // Opening the next is idempotent: a later welcome finds nothing more to open.
+        if (e.type === 'welcome') {
           slot.welcomed = true;
           this.openNext();
         }

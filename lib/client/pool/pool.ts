@@ -131,10 +131,10 @@ export function createPool(d: PoolDeps): Pool {
     return true;
   };
 
+  // The reports grow and shrink with the connections: one per slot, retiring ones included.
   const retire = () => {
-    const before = conns.slots.length;
     conns.retire((index) => reports.owned(index) === 0);
-    if (conns.slots.length < before) reports.trim(conns.slots.length);
+    reports.trim(conns.slots.length);
   };
 
   const conns = new PoolConnections(

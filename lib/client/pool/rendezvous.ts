@@ -65,9 +65,10 @@ export function score(key: number, index: number): number {
 /** The connection (0 … k - 1) that owns a key among `k`: the highest score, the lowest index on a tie. */
 export function ownerOf(key: number, k: number): number {
   let best = 0;
-  let bestScore = -1;
-  for (let i = 0; i < k; i++) {
+  let bestScore = score(key, 0);
+  for (let i = 1; i < k; i++) {
     const s = score(key, i);
+    // Stryker disable next-line EqualityOperator: scores of distinct indexes never tie (fmix32 and the odd multiplier are bijections)
     if (s > bestScore) {
       best = i;
       bestScore = s;

@@ -64,10 +64,6 @@ export class PoolReports {
     this.publishState();
   }
 
-  gapCause(index: number): string {
-    return this.reports[index]?.gaps.lastCause ?? 'error';
-  }
-
   /** Folds one connection event in; `wanted` lists the entries that connection should hold. */
   onEvent(index: number, e: ConnectionEvent, now: number, wanted: () => Iterable<unknown>): void {
     const r = this.reports[index];
@@ -77,8 +73,8 @@ export class PoolReports {
     this.publishState();
     countEvent(r.metrics, e);
     const changed = countEvent(this.out.metrics, e);
-    // The client's queue is every connection's.
-    if (e.type === 'queue') this.out.metrics.queue.depth = this.reports.reduce((n, x) => n + x.metrics.queue.depth, 0);
+    // The client's queue is every connection's (a retired connection's queue no longer counts).
+    this.out.metrics.queue.depth = this.reports.reduce((n, x) => n + x.metrics.queue.depth, 0);
     if (changed) this.publishMetrics();
   }
 
@@ -110,7 +106,8 @@ export class PoolReports {
     }
     this.out.metrics.queue.depth = 0;
     this.publishMetrics();
-    if (!this.out.closed) this.publishState();
+    // (a closed client's outputs take no state: setState ignores it)
+    this.publishState();
   }
 
   publishMetrics(): void {
