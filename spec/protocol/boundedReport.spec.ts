@@ -16,6 +16,8 @@ describe('preview', () => {
     ['a number', -1.5, '-1.5'],
     ['NaN', Number.NaN, 'NaN'],
     ['a nested array and object', [1, { a: [true] }], '[1,{"a":[true]}]'],
+    ['an object of several keys', { a: 1, b: 'x', c: null }, '{"a":1,"b":"x","c":null}'],
+    ['own keys only, never inherited ones', Object.assign(Object.create({ inherited: 1 }) as object, { own: 2 }), '{"own":2}'],
     ['containers below three levels, elided', [[[[1]]], { a: { b: { c: 1 } } }], '[[[[…]]],{"a":{"b":{…}}}]'],
     ['a symbol, without its description', Symbol('secret'), 'Symbol()'],
     ['a function, by kind', () => 1, '<function>'],
