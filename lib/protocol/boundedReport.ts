@@ -106,7 +106,7 @@ function write(v: unknown, depth: number, out: { text: string }, max: number): v
     if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
     if (!first) out.text += ',';
     first = false;
-    // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent in output, a work bound (see write)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,MethodExpression,ArithmeticOperator: equivalent in output, a work bound (see write)
     out.text += `${JSON.stringify(key.length > max ? key.slice(0, max + 1) : key)}:`;
     write(record[key], depth + 1, out, max);
   }
