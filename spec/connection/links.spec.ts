@@ -1,21 +1,7 @@
 import { AstroError } from '../../lib/errors/astroError';
-import { LinksConfig, LinksInput, LinksOutput, createLinks, stepLinks } from '../../lib/connection/links';
-import { resolveBackoffConfig } from '../../lib/policies/backoffDelay';
+import { type LinksInput, type LinksOutput } from '../../lib/connection/links';
+import { links, welcome } from './linksHarness';
 
-const config = (over: Partial<LinksConfig> = {}): LinksConfig => ({
-  backoff: resolveBackoffConfig({ jitter: false, initialDelayMs: 1000 }),
-  minUptimeMs: 5000,
-  blindFloorMs: 0,
-  ...over,
-});
-
-function links(over: Partial<LinksConfig> = {}) {
-  const cfg = config(over);
-  const s = createLinks();
-  const at = (now: number, input: LinksInput): LinksOutput[] => stepLinks(s, input, now, cfg);
-  return { s, at };
-}
-const welcome = (n: number): LinksInput => ({ type: 'welcome', n, clientId: `c${n}` });
 const down = (n: number, error = new AstroError('transport', 'gone', { closeCode: 1006 }), lastFrameAt?: number): LinksInput => ({ type: 'down', n, error, lastFrameAt });
 const types = (outs: LinksOutput[]) => outs.map((o) => (o.type === 'open' || o.type === 'close' ? `${o.type} ${o.n}` : o.type === 'handover' ? `handover ${o.phase}` : o.type));
 

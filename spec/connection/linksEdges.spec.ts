@@ -1,21 +1,8 @@
 import { AstroError } from '../../lib/errors/astroError';
-import { LinksConfig, LinksInput, LinksOutput, createLinks, linksWake, stepLinks } from '../../lib/connection/links';
+import { linksWake, type LinksInput, type LinksOutput } from '../../lib/connection/links';
 import { resolveBackoffConfig } from '../../lib/policies/backoffDelay';
+import { links, welcome } from './linksHarness';
 
-const config = (over: Partial<LinksConfig> = {}): LinksConfig => ({
-  backoff: resolveBackoffConfig({ jitter: false, initialDelayMs: 1000, maxDelayMs: 30_000 }),
-  minUptimeMs: 5000,
-  blindFloorMs: 0,
-  ...over,
-});
-
-function links(over: Partial<LinksConfig> = {}) {
-  const cfg = config(over);
-  const s = createLinks();
-  const at = (now: number, input: LinksInput): LinksOutput[] => stepLinks(s, input, now, cfg);
-  return { s, at };
-}
-const welcome = (n: number): LinksInput => ({ type: 'welcome', n, clientId: `c${n}` });
 const reconnect = (n: number, token = 'tok'): LinksInput => ({ type: 'reconnect', n, token });
 const gone = new AstroError('transport', 'gone', { closeCode: 1006 });
 const down = (n: number, lastFrameAt?: number, error = gone): LinksInput => ({ type: 'down', n, error, lastFrameAt });

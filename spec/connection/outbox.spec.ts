@@ -1,30 +1,8 @@
-import { nextWake, stepOutbox } from '../../lib/connection/outbox/outbox';
-import { OutboxConfig, OutboxInput, OutboxOutput, OutboxState, createOutbox } from '../../lib/connection/outbox/state';
-import { resolveBackoffConfig } from '../../lib/policies/backoffDelay';
+import { nextWake } from '../../lib/connection/outbox/outbox';
+import type { OutboxInput } from '../../lib/connection/outbox/state';
+import { err as errWith, kinds, ok, outbox, outboxConfig as config, sends, unwant, want } from './outboxHarness';
 
-const config = (over: Partial<OutboxConfig> = {}): OutboxConfig => ({
-  bucket: { burst: 3, intervalMs: 100 },
-  requestTimeoutMs: 1000,
-  rateLimitPauseMs: 500,
-  maxAttempts: 2,
-  backoff: resolveBackoffConfig({ jitter: false, initialDelayMs: 100 }),
-  nonce: (seq) => `n${seq}`,
-  ...over,
-});
-
-/** Drives an outbox: `at(t, input)` steps it and returns what it decided. */
-function outbox(over: Partial<OutboxConfig> = {}) {
-  const cfg = config(over);
-  const s: OutboxState = createOutbox(cfg, 0);
-  const at = (now: number, input: OutboxInput): OutboxOutput[] => stepOutbox(s, input, now, cfg).outputs;
-  return { s, at };
-}
-const want = (ref: number, room = 'r1', tokenRef = 1, topic = 'channel.tips'): OutboxInput => ({ type: 'want', ref, topic, room, tokenRef });
-const unwant = (ref: number, room = 'r1', tokenRef = 1, topic = 'channel.tips'): OutboxInput => ({ type: 'unwant', ref, topic, room, tokenRef });
-const ok = (nonce: string, room?: string): OutboxInput => ({ type: 'response', nonce, error: undefined, room, message: undefined });
-const err = (nonce: string | undefined, error: string): OutboxInput => ({ type: 'response', nonce, error, room: undefined, message: 'no' });
-const sends = (outs: OutboxOutput[]) => outs.flatMap((o) => (o.type === 'send' ? [`${o.kind} ${o.topic}/${o.room ?? '*'}#${o.tokenRef ?? '-'} ${o.nonce}`] : []));
-const kinds = (outs: OutboxOutput[]) => outs.map((o) => o.type).filter((t) => t !== 'sent' && t !== 'answered');
+const err = (nonce: string | undefined, error: string): OutboxInput => errWith(nonce, error, 'no');
 
 describe('outbox', () => {
   it('sends nothing before a session, then subscribes and reports the canonical room', () => {
