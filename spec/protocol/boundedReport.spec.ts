@@ -69,3 +69,19 @@ describe('truncate and truncateMiddle', () => {
     expect(truncateMiddle(text, max).length).toBeLessThanOrEqual(max);
   });
 });
+
+describe('reportErrors: its bounds', () => {
+  const errorOf = (message: string) => ({ value: 1, context: [], message }) as unknown as t.ValidationError;
+  const errors = (n: number, length: number) => Array.from({ length: n }, (_, i) => errorOf(String(i % 10).repeat(length)));
+
+  it.each<[string, t.Errors, string[]]>([
+    ['eight lines, then the count of the rest', errors(10, 1), [...'01234567'.split(''), '… and 2 more errors']],
+    ['one more error, in the singular', errors(9, 1), [...'01234567'.split(''), '… and 1 more error']],
+    ['the last error when it fits (no count follows it)', errors(3, 340), ['0'.repeat(340), '1'.repeat(340), '2'.repeat(340)]],
+    ['room kept for the count while more errors follow', errors(4, 340), ['0'.repeat(340), '1'.repeat(340), '… and 2 more errors']],
+  ])('%s', (_name, input, lines) => {
+    const report = reportErrors(input);
+    expect(report).toEqual(lines);
+    expect(report.join('\n').length).toBeLessThanOrEqual(1024);
+  });
+});
