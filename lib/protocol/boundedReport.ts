@@ -131,7 +131,11 @@ export function reportErrors(errors: t.Errors): string[] {
       line = 'Invalid value (unprintable)';
     }
     // leave room for the line that counts the errors not shown
-    const room = MAX_FAILURE_TEXT - used - (lines.length > 0 ? 1 : 0) - (rest > 1 ? 40 : 0);
+    // the newline before this line; for the first line, counting one or not changes nothing: a line is at
+    // most MAX_LINE, far below the room (so `lines.length >= 0` and `true` are equivalent mutants here, while
+    // `false` and `< 0` are killed by the boundary specs)
+    const newline = lines.length > 0 ? 1 : 0;
+    const room = MAX_FAILURE_TEXT - used - newline - (rest > 1 ? 40 : 0);
     if (lines.length >= MAX_REPORT_LINES || line.length > room) {
       lines.push(`… and ${rest} more ${rest === 1 ? 'error' : 'errors'}`);
       return lines;

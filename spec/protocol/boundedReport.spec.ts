@@ -79,6 +79,8 @@ describe('reportErrors: its bounds', () => {
     ['one more error, in the singular', errors(9, 1), [...'01234567'.split(''), '… and 1 more error']],
     ['the last error when it fits (no count follows it)', errors(3, 340), ['0'.repeat(340), '1'.repeat(340), '2'.repeat(340)]],
     ['room kept for the count while more errors follow', errors(4, 340), ['0'.repeat(340), '1'.repeat(340), '… and 2 more errors']],
+    ['the newline before a line counted (a last line one character too long)', [...errors(2, 340), errorOf('2'.repeat(343))], ['0'.repeat(340), '1'.repeat(340), '… and 1 more error']],
+    ['the newline before a line counted (a last line that just fits)', [...errors(2, 340), errorOf('2'.repeat(342))], ['0'.repeat(340), '1'.repeat(340), '2'.repeat(342)]],
   ])('%s', (_name, input, lines) => {
     const report = reportErrors(input);
     expect(report).toEqual(lines);
