@@ -81,6 +81,8 @@ describe('reportErrors: its bounds', () => {
     ['room kept for the count while more errors follow', errors(4, 340), ['0'.repeat(340), '1'.repeat(340), '… and 2 more errors']],
     ['the newline before a line counted (a last line one character too long)', [...errors(2, 340), errorOf('2'.repeat(343))], ['0'.repeat(340), '1'.repeat(340), '… and 1 more error']],
     ['the newline before a line counted (a last line that just fits)', [...errors(2, 340), errorOf('2'.repeat(342))], ['0'.repeat(340), '1'.repeat(340), '2'.repeat(342)]],
+    ['every newline but the first counted (a fourth line one character too long)', [...errors(3, 300), errorOf('3'.repeat(122))], ['0'.repeat(300), '1'.repeat(300), '2'.repeat(300), '… and 1 more error']],
+    ['every newline but the first counted (a fourth line that just fits)', [...errors(3, 300), errorOf('3'.repeat(121))], ['0'.repeat(300), '1'.repeat(300), '2'.repeat(300), '3'.repeat(121)]],
   ])('%s', (_name, input, lines) => {
     const report = reportErrors(input);
     expect(report).toEqual(lines);
