@@ -32,6 +32,22 @@ describe('decodeFrameValue', () => {
   ])('reads %s as a frame of unknown type, never as too deep', (_name, value) => {
     expect(failure(decodeFrameValue(value, { maxDepth: 1 }))._tag).toBe('UnknownFrameType');
   });
+
+  it.each<[string, unknown, unknown]>([
+    ['null', null, undefined],
+    ['an array', [{ type: 'welcome' }], undefined],
+    ['a numeric type', { type: 5, topic: 't', data: {} }, 5],
+    ['a typeless frame with a topic but no data', { topic: 't' }, undefined],
+    ['a typeless frame with data but no topic', { data: {} }, undefined],
+    ['a typeless frame with a numeric topic', { topic: 1, data: {} }, undefined],
+  ])('reads %s as a frame of unknown type, naming the type it had', (_name, value, type) => {
+    expect(failure(decodeFrameValue(value))).toEqual({ _tag: 'UnknownFrameType', type, value });
+  });
+
+  it('reads a typeless frame with a topic and data as a message (older gateways)', () => {
+    const value = { topic: 'channel.tips', room: 'r', data: { amount: 1 } };
+    expect(decodeFrameValue(value)).toEqual(E.right({ ...value, type: 'message' }));
+  });
 });
 
 describe('decodeFrame with payload codecs that throw', () => {
