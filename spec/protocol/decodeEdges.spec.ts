@@ -114,3 +114,28 @@ describe('describeDecodeFailure', () => {
     );
   });
 });
+
+describe('decodeFrame: the fast path for messages accepts only what the codec accepts', () => {
+  const message = { type: 'message', topic: 'channel.tips', data: { amount: 1 } };
+  it.each<[string, Record<string, unknown>]>([
+    ['a numeric room', { room: 5 }],
+    ['a null room', { room: null }],
+    ['a numeric id', { id: 5 }],
+    ['a numeric ts', { ts: 5 }],
+    ['a numeric topic', { topic: 5 }],
+    ['data that is a list', { data: [] }],
+    ['data that is null', { data: null }],
+    ['data that is text', { data: 'x' }],
+  ])('refuses a message with %s', (_name, patch) => {
+    const raw = JSON.stringify({ ...message, ...patch });
+    expect(failure(decodeFrame(raw))._tag).toBe('InvalidFrame');
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['no room, id or ts', {}],
+    ['a room, an id and a ts', { room: 'r', id: 'i', ts: '2026-11-30T00:00:00Z' }],
+  ])('accepts a message with %s, as it came', (_name, patch) => {
+    const value = { ...message, ...patch };
+    expect(decodeFrame(JSON.stringify(value))).toEqual(E.right(value));
+  });
+});
