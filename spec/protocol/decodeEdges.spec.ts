@@ -139,3 +139,16 @@ describe('decodeFrame: the fast path for messages accepts only what the codec ac
     expect(decodeFrame(JSON.stringify(value))).toEqual(E.right(value));
   });
 });
+
+describe('decodeFrameValue: the smallest depth limits', () => {
+  it.each<[string, unknown, number, string]>([
+    ['a primitive under maxDepth 0', 42, 0, 'UnknownFrameType'],
+    ['a flat object under maxDepth 0', { type: 'nope' }, 0, 'FrameTooDeep'],
+    ['a flat object under maxDepth 1', { type: 'nope' }, 1, 'UnknownFrameType'],
+    ['an object one level deeper than maxDepth 1', { type: 'welcome', data: { client_id: 'c' } }, 1, 'FrameTooDeep'],
+    ['an object as deep as maxDepth 2', { type: 'nope', data: { client_id: 'c' } }, 2, 'UnknownFrameType'],
+    ['an array inside an array, past maxDepth 1', [[1]], 1, 'FrameTooDeep'],
+  ])('reads %s', (_name, value, maxDepth, tag) => {
+    expect(failure(decodeFrameValue(value, { maxDepth }))._tag).toBe(tag);
+  });
+});
