@@ -17,10 +17,34 @@ describe('decodeFrame: the size of a text frame is its UTF-8 length', () => {
     ['four-byte characters, the last (U+10FFFF)', '\udbff\udfff'.repeat(60)],
     ['a mix of one, two, three and four bytes', `a\u00e9\u20ac\ud83d\ude00`.repeat(40)],
     ['the last three-byte character before the surrogates (U+D7FF)', '\ud7ff'.repeat(100)],
+    ['the last one-byte character (U+007F) among two-byte ones', '\u007f\u0080'.repeat(60)],
+    ['the first two-byte character (U+0080)', '\u0080'.repeat(100)],
+    ['the last two-byte character (U+07FF)', '\u07ff'.repeat(100)],
+    ['three-byte characters past the surrogates (U+E000, U+FFFF)', '\ue000\uffff'.repeat(60)],
   ])('counts %s exactly: one byte over the limit is too large, at the limit it is parsed', (_name, text) => {
     const bytes = Buffer.byteLength(text, 'utf8');
     expect(failure(decodeFrame(text, { maxFrameBytes: bytes - 1 }))).toEqual({ _tag: 'FrameTooLarge', byteLength: bytes, limit: bytes - 1 });
     expect(failure(decodeFrame(text, { maxFrameBytes: bytes }))._tag).toBe('InvalidJson');
+  });
+});
+
+describe('decodeFrame: binary frames are refused with their size', () => {
+  it.each<[string, unknown, number]>([
+    ['an ArrayBuffer', new ArrayBuffer(7), 7],
+    ['a Uint8Array', new Uint8Array(5), 5],
+    ['a DataView', new DataView(new ArrayBuffer(9)), 9],
+    ['fragments (ws)', [new Uint8Array(3), new Uint8Array(4)], 7],
+    ['something else the types do not allow', 123, 0],
+  ])('%s', (_name, raw, byteLength) => {
+    expect(failure(decodeFrame(raw as never))).toEqual({ _tag: 'BinaryFrame', byteLength });
+  });
+});
+
+describe('decodeFrame: a text exactly as long as the limit in characters', () => {
+  it('is measured in bytes: one two-byte character makes it too large', () => {
+    const text = `\u00e9${'a'.repeat(9)}`;
+    expect(failure(decodeFrame(text, { maxFrameBytes: 10 }))).toEqual({ _tag: 'FrameTooLarge', byteLength: 11, limit: 10 });
+    expect(failure(decodeFrame('a'.repeat(10), { maxFrameBytes: 10 }))._tag).toBe('InvalidJson');
   });
 });
 
