@@ -61,11 +61,16 @@ describe('the connection pool against the emulator', () => {
     for (const room of rooms) subs.add(c.topic(TOPIC, { room }).subscribe());
     // Sample what each connection received, on the emulator side, while the subscribes flow.
     const peaks = new Map<string, { first: number; count: number; at: number }>();
+    let lastTick = started;
     const sampler = setInterval(() => {
+      const now = Date.now();
       for (const conn of e.connections()) {
-        const seen = peaks.get(conn.clientId) ?? { first: Date.now(), count: 0, at: 0 };
-        peaks.set(conn.clientId, { ...seen, count: conn.commandsReceived, at: Date.now() });
+        // A connection first seen now opened after the previous tick, so its bucket began no earlier than
+        // that (taking the time of first sight would tighten the bound by however late this tick ran).
+        const seen = peaks.get(conn.clientId) ?? { first: lastTick, count: 0, at: 0 };
+        peaks.set(conn.clientId, { ...seen, count: conn.commandsReceived, at: now });
       }
+      lastTick = now;
     }, 20);
     try {
       await waitFor(() => e.subscriptionCount(TOPIC) === rooms.length, 10_000, 'every subscription');
