@@ -15,7 +15,6 @@ import { join } from 'node:path';
 
 import { FOLDERS, PARTS } from './mutation-parts.mjs';
 const DETECTED = new Set(['Killed', 'Timeout']);
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
