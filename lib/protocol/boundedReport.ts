@@ -121,6 +121,7 @@ function write(v: unknown, depth: number, out: { text: string }, max: number): v
  */
 export function reportErrors(errors: t.Errors): string[] {
   const lines: string[] = [];
+  // the lines so far joined with newlines, and the newline before the next one
   let used = 0;
   for (let i = 0; i < errors.length; i++) {
     const rest = errors.length - i;
@@ -131,17 +132,13 @@ export function reportErrors(errors: t.Errors): string[] {
       line = 'Invalid value (unprintable)';
     }
     // leave room for the line that counts the errors not shown
-    // the newline before this line; for the first line, counting one or not changes nothing: a line is at
-    // most MAX_LINE, far below the room (so `lines.length >= 0` and `true` are equivalent mutants here, while
-    // `false` and `< 0` are killed by the boundary specs)
-    const newline = lines.length > 0 ? 1 : 0;
-    const room = MAX_FAILURE_TEXT - used - newline - (rest > 1 ? 40 : 0);
+    const room = MAX_FAILURE_TEXT - used - (rest > 1 ? 40 : 0);
     if (lines.length >= MAX_REPORT_LINES || line.length > room) {
       lines.push(`… and ${rest} more ${rest === 1 ? 'error' : 'errors'}`);
       return lines;
     }
     lines.push(line);
-    used += line.length + (lines.length > 1 ? 1 : 0);
+    used += line.length + 1;
   }
   return lines;
 }
