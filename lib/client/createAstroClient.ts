@@ -80,6 +80,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
         const e = err instanceof AstroError ? err : new AstroError('transport', 'connection failed');
         pool.stopped({ code: e.code, message: e.message });
         for (const entry of [...registry.values()]) if (pool.remove(entry)) for (const sink of sinksOf(entry)) sink.error(e);
+        out.failures.next(e);
       },
       // Nothing waits any more: the queues died with the connections.
       finalize: () => pool.stopped(),
@@ -89,7 +90,7 @@ export function createAstroClient(options: AstroClientOptions = {}): AstroClient
   );
 
   // One subscription holds the connection while anything (a topic, frames$) is subscribed.
-  const { hold, release: unhold } = holder(connection$);
+  const { hold, release: unhold } = holder(connection$, scheduler);
 
   const topic = <T extends TopicName>(name: T, opts: TopicOptions = {}): Observable<TopicMessage<T>> =>
     new Observable<TopicMessage<T>>((subscriber) => {

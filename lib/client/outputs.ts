@@ -20,6 +20,8 @@ export class ClientOutputs {
   readonly gaps = new Subject<Gap>();
   readonly warnings = new Subject<AstroError>();
   readonly frames = new Subject<ServerFrame>();
+  /** The connection failed for good (after the topics got the error): `frames$` subscribers end with it. */
+  readonly failures = new Subject<AstroError>();
   readonly metrics = createMetrics();
   private readonly metricsChanged = new Subject<void>();
   /** Per-connection counters, for a pool. */
@@ -81,7 +83,7 @@ export class ClientOutputs {
   close(): void {
     this.state.next({ status: 'closed' });
     this.closed = true;
-    for (const s of [this.state, this.gaps, this.warnings, this.frames, this.metricsChanged] as Subject<unknown>[]) s.complete();
+    for (const s of [this.state, this.gaps, this.warnings, this.frames, this.failures, this.metricsChanged] as Subject<unknown>[]) s.complete();
   }
 }
 

@@ -183,7 +183,9 @@ export interface AstroClient {
    * shared: the first subscriber sends `subscribe`, the last to leave sends
    * `unsubscribe`. It errors with an {@link AstroError} when the gateway refuses
    * the subscription for good (`err_unauthorized`, `err_bad_request`); it
-   * survives reconnections.
+   * survives reconnections. If the connection itself fails for good (the
+   * `wakeups` Observable errors), every topic and `frames$` errors; one that
+   * subscribes again (`retry()`) opens a new connection.
    */
   topic<T extends TopicName>(topic: T, options?: TopicOptions): Observable<TopicMessage<T>>;
   /**
@@ -192,7 +194,7 @@ export interface AstroClient {
    * loop body is busy; see {@link TopicOptions.overflow}.
    */
   events<T extends TopicName>(topic: T, options?: TopicOptions): AsyncIterable<TopicMessage<T>>;
-  /** Every decoded frame (subscribing opens the connection, like a topic). */
+  /** Every decoded frame (subscribing opens the connection, like a topic; it errors like a topic when the connection fails for good). */
   readonly frames$: Observable<ServerFrame>;
   /** The connection's state; replays the current one. Does not open the connection. */
   readonly state$: Observable<ConnectionState>;

@@ -1,7 +1,9 @@
-import { Observable, config, finalize } from 'rxjs';
+import { Observable, config, finalize, type Subscriber } from 'rxjs';
 import { framesStream, holder } from '../../lib/client/holder';
+import { AstroError } from '../../lib/errors/astroError';
 import { ClientOutputs } from '../../lib/client/outputs';
 import { safeLogger } from '../../lib/util/logger';
+import { createTestScheduler } from '../helpers/testScheduler';
 import type { ServerFrame } from '../../lib/protocol/frames';
 
 const ping = { type: 'ping' } as unknown as ServerFrame;
@@ -17,7 +19,7 @@ describe('holder', () => {
     const connection$ = new Observable<never>(() => {
       counts.subscribed++;
     }).pipe(finalize(() => counts.finalized++));
-    const h = holder(connection$);
+    const h = holder(connection$, createTestScheduler());
     h.hold();
     h.hold();
     expect(counts).toEqual({ subscribed: 1, finalized: 0 });
@@ -35,7 +37,7 @@ describe('holder', () => {
     config.onUnhandledError = (e) => unhandled.push(e);
     jest.useFakeTimers();
     try {
-      const h = holder(new Observable<never>((s) => s.error(new Error('boom'))));
+      const h = holder(new Observable<never>((s) => s.error(new Error('boom'))), createTestScheduler());
       h.hold();
       h.release();
       jest.runAllTimers();
@@ -74,5 +76,73 @@ describe('framesStream', () => {
     expect(out.frames.observed).toBe(false);
     out.frames.next(ping);
     expect(seen).toEqual([ping]);
+  });
+});
+
+describe('holder after a failure', () => {
+  /** A connection whose subscriptions are counted, and each can be failed by hand. */
+  function failable() {
+    const subscribers: Array<Subscriber<never>> = [];
+    return { subscribers, connection$: new Observable<never>((s) => void subscribers.push(s)) };
+  }
+
+  it('subscribes anew at the next scheduler turn while something still holds', () => {
+    const scheduler = createTestScheduler();
+    const { subscribers, connection$ } = failable();
+    const h = holder(connection$, scheduler);
+    h.hold();
+    subscribers[0]?.error(new Error('gone'));
+    expect(subscribers).toHaveLength(1);
+    scheduler.flush();
+    expect(subscribers).toHaveLength(2);
+    h.release();
+    expect(subscribers[1]?.closed).toBe(true);
+  });
+
+  it('does not subscribe anew when everything let go before the next turn', () => {
+    const scheduler = createTestScheduler();
+    const { subscribers, connection$ } = failable();
+    const h = holder(connection$, scheduler);
+    h.hold();
+    subscribers[0]?.error(new Error('gone'));
+    h.release();
+    scheduler.flush();
+    expect(subscribers).toHaveLength(1);
+  });
+
+  it('a hold after the failure, before the next turn, subscribes at once, and only once', () => {
+    const scheduler = createTestScheduler();
+    const { subscribers, connection$ } = failable();
+    const h = holder(connection$, scheduler);
+    h.hold();
+    subscribers[0]?.error(new Error('gone'));
+    h.release();
+    h.hold();
+    expect(subscribers).toHaveLength(2);
+    scheduler.flush();
+    expect(subscribers).toHaveLength(2);
+  });
+
+  it('a connection that fails while subscribing is not held: the next hold subscribes again', () => {
+    const scheduler = createTestScheduler();
+    let subscribed = 0;
+    const h = holder(new Observable<never>((s) => (++subscribed === 1 ? s.error(new Error('at once')) : undefined)), scheduler);
+    h.hold();
+    h.hold();
+    expect(subscribed).toBe(2);
+  });
+});
+
+describe('framesStream after a failure', () => {
+  it('ends with the failure and releases its hold', () => {
+    const out = new ClientOutputs(safeLogger(undefined));
+    const { counts, hold, release } = counted();
+    const errors: unknown[] = [];
+    framesStream(out, hold, release).subscribe({ error: (e) => errors.push(e) });
+    const failure = new AstroError('transport', 'for good');
+    out.failures.next(failure);
+    expect(errors).toEqual([failure]);
+    expect(counts).toEqual({ holds: 1, releases: 1 });
+    expect(out.failures.observed).toBe(false);
   });
 });
