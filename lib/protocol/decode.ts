@@ -184,15 +184,8 @@ function deeperThan(value: unknown, limit: number): boolean {
   return limit < 1 || nestsDeeper(value, limit - 1);
 }
 
-/** Whether a child container of `node` lies more than `levels` levels below it. */
+/** Whether a child container of `node` lies more than `levels` levels below it (an array's children are its keys too). */
 function nestsDeeper(node: object, levels: number): boolean {
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      const child: unknown = node[i];
-      if (typeof child === 'object' && child !== null && (levels < 1 || nestsDeeper(child, levels - 1))) return true;
-    }
-    return false;
-  }
   const record = node as Record<string, unknown>;
   for (const key in record) {
     const child = record[key];

@@ -20,6 +20,11 @@ export interface BinaryFrame {
 /** A frame larger than the configured limit; it was not parsed. @category Protocol */
 export interface FrameTooLarge {
   readonly _tag: 'FrameTooLarge';
+  /**
+   * The frame's size in bytes (UTF-8 for text). A text with more characters
+   * than the limit is not counted: this is then its length in characters, a
+   * lower bound of its size.
+   */
   readonly byteLength: number;
   readonly limit: number;
 }
