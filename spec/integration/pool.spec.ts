@@ -1,6 +1,6 @@
-import { Subscription } from 'rxjs';
+import { emulatorSession } from '../helpers/emulatorSession';
 import { createAstroClient } from '../../lib/client/createAstroClient';
-import type { AstroClient, ConnectionState, Gap } from '../../lib/client/types';
+import type { ConnectionState, Gap } from '../../lib/client/types';
 import { Emulator, startEmulator } from '../../lib/testing';
 
 // The pool against the emulator over real loopback sockets, with a scaled-down command bucket.
@@ -26,24 +26,10 @@ const waitFor = async (check: () => boolean, timeoutMs: number, what: string) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the connection pool against the emulator', () => {
-  let emulator: Emulator | undefined;
-  let client: AstroClient | undefined;
-  let subs = new Subscription();
-
-  beforeEach(() => {
-    subs = new Subscription();
-  });
-
-  afterEach(async () => {
-    subs.unsubscribe();
-    client?.close();
-    client = undefined;
-    await emulator?.close();
-    emulator = undefined;
-  });
+  const session = emulatorSession();
 
   const poolClient = (e: Emulator, connections: number) =>
-    (client = createAstroClient({
+    (session.client = createAstroClient({
       url: e.url,
       token: e.issueToken({ channel: '*' }),
       connections,
@@ -52,13 +38,13 @@ describe('the connection pool against the emulator', () => {
     }));
 
   it('subscribes 2 000 rooms on 4 connections in about 1/4 of the single-connection minimum, each within its bucket', async () => {
-    const e = (emulator = await startEmulator({ rateLimit: EMULATOR_LIMIT }));
+    const e = (session.emulator = await startEmulator({ rateLimit: EMULATOR_LIMIT }));
     const rooms = Array.from({ length: 2000 }, (_, i) => `room${i}`);
     // The least time one connection needs: the usable burst at once, then one command per interval.
     const singleMinimumMs = (rooms.length - (BURST - RESERVE)) * INTERVAL_MS;
     const c = poolClient(e, 4);
     const started = Date.now();
-    for (const room of rooms) subs.add(c.topic(TOPIC, { room }).subscribe());
+    for (const room of rooms) session.subs.add(c.topic(TOPIC, { room }).subscribe());
     // Sample what each connection received, on the emulator side, while the subscribes flow.
     const peaks = new Map<string, { first: number; count: number; at: number }>();
     let lastTick = started;
@@ -92,15 +78,15 @@ describe('the connection pool against the emulator', () => {
   }, 20_000);
 
   it('a drain of one connection leaves the other three undisturbed: no command, no pause, no gap', async () => {
-    const e = (emulator = await startEmulator({ rateLimit: EMULATOR_LIMIT, drainGraceMs: 300 }));
+    const e = (session.emulator = await startEmulator({ rateLimit: EMULATOR_LIMIT, drainGraceMs: 300 }));
     const rooms = Array.from({ length: 40 }, (_, i) => `room${i}`);
     const c = poolClient(e, 4);
     const states: ConnectionState[] = [];
     const gaps: Gap[] = [];
     const received = new Map<string, number[]>(rooms.map((r) => [r, []]));
-    subs.add(c.state$.subscribe((s) => states.push(s)));
-    subs.add(c.gaps$.subscribe((g) => gaps.push(g)));
-    for (const room of rooms) subs.add(c.topic(TOPIC, { room }).subscribe((m) => received.get(room)?.push((m.data as unknown as { seq: number }).seq)));
+    session.subs.add(c.state$.subscribe((s) => states.push(s)));
+    session.subs.add(c.gaps$.subscribe((g) => gaps.push(g)));
+    for (const room of rooms) session.subs.add(c.topic(TOPIC, { room }).subscribe((m) => received.get(room)?.push((m.data as unknown as { seq: number }).seq)));
     await waitFor(() => e.subscriptionCount(TOPIC) === rooms.length && states[states.length - 1]?.status === 'open', 5000, 'every subscription');
     const pool = states[states.length - 1]?.connections?.map((s) => s.clientId as string) ?? [];
     const [drained, ...others] = pool;
@@ -112,8 +98,8 @@ describe('the connection pool against the emulator', () => {
     const sentAt: number[] = [];
     const arrivals: number[] = [];
     const otherRooms = new Set(others.flatMap((id) => roomsOf.get(id) ?? []));
-    subs.add(c.topic(TOPIC, { room: rooms[0] as string }).subscribe(() => undefined));
-    for (const room of otherRooms) subs.add(c.topic(TOPIC, { room }).subscribe(() => arrivals.push(Date.now())));
+    session.subs.add(c.topic(TOPIC, { room: rooms[0] as string }).subscribe(() => undefined));
+    for (const room of otherRooms) session.subs.add(c.topic(TOPIC, { room }).subscribe(() => arrivals.push(Date.now())));
     const publisher = setInterval(() => {
       sentAt.push(Date.now());
       for (const room of rooms) e.publish(TOPIC, room, { seq });

@@ -12,10 +12,11 @@ import { runInNewContext } from 'node:vm';
 import type { ClientRequestArgs } from 'node:http';
 import { WebSocket, type ClientOptions } from 'ws';
 import { SchedulerAction, SchedulerLike, Subscription, asyncScheduler } from 'rxjs';
+import { emulatorSession } from '../helpers/emulatorSession';
 import { createAstroClient } from '../../lib/client/createAstroClient';
-import type { AstroClient, ClientMetrics, ConnectionState } from '../../lib/client/types';
+import type { ClientMetrics, ConnectionState } from '../../lib/client/types';
 import type { WebSocketCtor } from '../../lib/transport/types';
-import { startEmulator, type Emulator } from '../../lib/testing';
+import { startEmulator } from '../../lib/testing';
 import { sleep, waitUntil } from '../testing/rawClient';
 
 setFlagsFromString('--expose-gc');
@@ -48,21 +49,11 @@ class TrackingScheduler implements SchedulerLike {
 const listeners = (ws: WebSocket) => Object.fromEntries(ws.eventNames().map((name) => [String(name), ws.listenerCount(name)]));
 
 describe('no leaks over 200 reconnect cycles', () => {
-  let emulator: Emulator | undefined;
-  let client: AstroClient | undefined;
-  const subs = new Subscription();
-
-  afterEach(async () => {
-    subs.unsubscribe();
-    client?.close();
-    client = undefined;
-    await emulator?.close();
-    emulator = undefined;
-  });
+  const session = emulatorSession();
 
   it('ends with one socket, the listeners and timers of one connection, and nothing once unsubscribed', async () => {
-    emulator = await startEmulator({ port: 0, pingIntervalMs: 1000, drainGraceMs: 10 });
-    const e = emulator;
+    session.emulator = await startEmulator({ port: 0, pingIntervalMs: 1000, drainGraceMs: 10 });
+    const e = session.emulator;
     const sockets: WebSocket[] = [];
     const refs: WeakRef<WebSocket>[] = [];
     class Tracked extends WebSocket {
@@ -73,7 +64,7 @@ describe('no leaks over 200 reconnect cycles', () => {
       }
     }
     const scheduler = new TrackingScheduler();
-    client = createAstroClient({
+    session.client = createAstroClient({
       url: e.url,
       token: e.issueToken({ channel: '*' }),
       WebSocketCtor: Tracked as unknown as WebSocketCtor,
@@ -81,13 +72,13 @@ describe('no leaks over 200 reconnect cycles', () => {
       heartbeatTimeoutMs: 5000,
       backoff: { initialDelayMs: 1, maxDelayMs: 20, minUptimeMs: 0 },
     });
-    const c = client;
+    const c = session.client;
     let state: ConnectionState | undefined;
     let metrics: ClientMetrics | undefined;
-    subs.add(c.state$.subscribe((s) => (state = s)));
-    subs.add(c.metrics$.subscribe((m) => (metrics = m)));
+    session.subs.add(c.state$.subscribe((s) => (state = s)));
+    session.subs.add(c.metrics$.subscribe((m) => (metrics = m)));
     const topics = new Subscription();
-    subs.add(topics);
+    session.subs.add(topics);
     for (const [topic, room] of [['channel.tips', 'a'], ['channel.activities', 'a'], ['channel.session.update', 'b']] as const) {
       topics.add(c.topic(topic, { room }).subscribe({ error: (err: unknown) => fail(err) }));
     }

@@ -9,12 +9,12 @@
  */
 import { WebSocket, type ClientOptions } from 'ws';
 import type { ClientRequestArgs } from 'node:http';
-import { Subscription } from 'rxjs';
+import { emulatorSession } from '../helpers/emulatorSession';
 import { createAstroClient } from '../../lib/client/createAstroClient';
 import type { AstroClient, ClientMetrics, ConnectionState } from '../../lib/client/types';
 import type { Logger } from '../../lib/util/logger';
 import type { WebSocketCtor } from '../../lib/transport/types';
-import { startEmulator, type Emulator } from '../../lib/testing';
+import { startEmulator } from '../../lib/testing';
 import { waitUntil } from '../testing/rawClient';
 
 async function step(name: string, condition: () => boolean, timeoutMs: number, describe: () => unknown): Promise<void> {
@@ -56,17 +56,10 @@ function serialize(value: unknown, seen = new WeakSet<object>()): string {
 }
 
 describe('token hygiene', () => {
-  let emulator: Emulator | undefined;
-  let client: AstroClient | undefined;
+  const session = emulatorSession();
   const restore: Array<() => void> = [];
-  const subs = new Subscription();
 
-  afterEach(async () => {
-    subs.unsubscribe();
-    client?.close();
-    client = undefined;
-    await emulator?.close();
-    emulator = undefined;
+  afterEach(() => {
     restore.splice(0).forEach((r) => r());
   });
 
@@ -97,8 +90,8 @@ describe('token hygiene', () => {
       restore.push(() => (stream.write = write));
     }
 
-    emulator = await startEmulator({ port: 0, pingIntervalMs: 500, drainGraceMs: 150 });
-    const e = emulator;
+    session.emulator = await startEmulator({ port: 0, pingIntervalMs: 500, drainGraceMs: 150 });
+    const e = session.emulator;
     const tokenA = e.issueToken({ channel: 'room1', scopes: ['activities:read', 'tips:read'] });
     const tokenB = e.issueToken({ channel: 'room1', scopes: ['session:read'], type: 'apikey' });
     // a reconnect token nobody issued, and one that arrives inside a frame the client cannot decode
@@ -126,7 +119,7 @@ describe('token hygiene', () => {
     }
 
     let nonce = 0;
-    client = createAstroClient({
+    session.client = createAstroClient({
       url: e.url,
       token: tokenA,
       logger,
@@ -136,16 +129,16 @@ describe('token hygiene', () => {
       requestTimeoutMs: 3000,
       backoff: { initialDelayMs: 20, maxDelayMs: 200, minUptimeMs: 100 },
     });
-    const c = client;
+    const c = session.client;
     let state: ConnectionState | undefined;
     let metrics: ClientMetrics | undefined;
-    subs.add(c.state$.subscribe((s) => (capture('state', s), (state = s))));
-    subs.add(c.metrics$.subscribe((m) => (capture('metrics', m), (metrics = m))));
-    subs.add(c.warnings$.subscribe((w) => capture('warning', w)));
-    subs.add(c.gaps$.subscribe((g) => capture('gap', g)));
+    session.subs.add(c.state$.subscribe((s) => (capture('state', s), (state = s))));
+    session.subs.add(c.metrics$.subscribe((m) => (capture('metrics', m), (metrics = m))));
+    session.subs.add(c.warnings$.subscribe((w) => capture('warning', w)));
+    session.subs.add(c.gaps$.subscribe((g) => capture('gap', g)));
     const errors: unknown[] = [];
     const follow = (name: string, topic$: ReturnType<AstroClient['topic']>) =>
-      subs.add(topic$.subscribe({ next: (m) => capture(`event ${name}`, m), error: (err: unknown) => (errors.push(err), capture(`topic error ${name}`, err)) }));
+      session.subs.add(topic$.subscribe({ next: (m) => capture(`event ${name}`, m), error: (err: unknown) => (errors.push(err), capture(`topic error ${name}`, err)) }));
 
     follow('activities', c.topic('channel.activities', { room: 'room1' }));
     follow('tips', c.topic('channel.tips', { room: 'room1' }));
@@ -193,7 +186,7 @@ describe('token hygiene', () => {
     await step('echoed token', () => errors.length === 3, 3000, where);
     e.faults.silence(false, conn?.clientId);
 
-    subs.unsubscribe();
+    session.subs.unsubscribe();
     c.close();
 
     // what the client was given, and what it must never repeat
