@@ -46,17 +46,20 @@ export class Move {
     return this.switchedAt === undefined;
   }
 
-  /** Whether connection `conn`'s copy of the event `id` goes to the subscribers (the entry's owner is `to` once switched). */
-  admits(conn: number, id: string | undefined, now: number): boolean {
+  /**
+   * Whether connection `conn`'s copy of the event `id` goes to the subscribers
+   * (the entry's owner is `to` once switched), while the move is not
+   * {@link settled} ({@link admits} ends it first).
+   */
+  admits(conn: number, id: string | undefined): boolean {
     if (this.switchedAt === undefined) return conn === this.from;
-    const settling = now - this.switchedAt <= SETTLE_MS;
     if (conn === this.to) {
-      if (!settling || id === undefined) return true;
+      if (id === undefined) return true;
       if (this.fromIds?.has(id)) return false;
       (this.toIds ??= new IdWindow(SETTLE_IDS)).add(id);
       return true;
     }
-    if (conn !== this.from || !settling || id === undefined || this.toIds?.has(id)) return false;
+    if (conn !== this.from || id === undefined || this.toIds?.has(id)) return false;
     (this.fromIds ??= new IdWindow(SETTLE_IDS)).add(id);
     return true;
   }
@@ -81,7 +84,7 @@ export function admits(entry: Placed, conn: number, id: string | undefined, now:
     entry.move = undefined;
     return conn === entry.owner;
   }
-  return move.admits(conn, id, now);
+  return move.admits(conn, id);
 }
 
 /** The connections that should hold the entry's subscription now. @internal */

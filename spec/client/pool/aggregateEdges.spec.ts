@@ -61,6 +61,7 @@ describe('sameState', () => {
     ['no list on the first', { status: 'idle' }, { status: 'idle', connections: [] }, false],
     ['no list on the second', { status: 'idle', connections: [] }, { status: 'idle' }, false],
     ['no lists, equal content', { status: 'idle' }, { status: 'idle' }, false],
+    ['the same status, another clientId', { status: 'open', clientId: 'a', connections: conns('open') }, { status: 'open', clientId: 'b', connections: conns('open') }, false],
   ])('%s: the same state is %s', (_name, a, b, same) => {
     expect(sameState(a, b)).toBe(same);
   });

@@ -129,35 +129,48 @@ describe('a settling move at the edge of its window', () => {
 
   it('past the window the new connection delivers ids it already delivered (no reconciliation any more)', () => {
     const e = switchedAt(0);
-    const m = e.move as Move;
-    expect(m.admits(1, 'a', 10)).toBe(true);
-    expect(m.admits(1, 'a', SETTLE_MS + 1)).toBe(true);
+    expect(admits(e, 1, 'a', 10)).toBe(true);
     // while settling, the old side's copy of an id the new side delivered is dropped
-    expect(m.admits(0, 'a', 20)).toBe(false);
+    expect(admits(e, 0, 'a', 20)).toBe(false);
+    // past it, the first frame ends the move: the owner's copy goes through, the old side's does not
+    expect(admits(e, 1, 'a', SETTLE_MS + 1)).toBe(true);
+    expect(e.move).toBeUndefined();
+    expect(admits(e, 0, 'b', SETTLE_MS + 2)).toBe(false);
   });
 
   it('the new connection drops a copy the old one delivered while settling, and delivers its own new ids', () => {
     const m = switchedAt(0).move as Move;
-    expect(m.admits(0, 'old', 1)).toBe(true);
-    expect(m.admits(1, 'old', 2)).toBe(false);
-    expect(m.admits(1, 'new', 3)).toBe(true);
-    expect(m.admits(0, 'new', 4)).toBe(false);
-    expect(m.admits(0, 'other', 5)).toBe(true);
-    expect(m.admits(0, 'other', 6)).toBe(true);
+    expect(m.admits(0, 'old')).toBe(true);
+    expect(m.admits(1, 'old')).toBe(false);
+    expect(m.admits(1, 'new')).toBe(true);
+    expect(m.admits(0, 'new')).toBe(false);
+    expect(m.admits(0, 'other')).toBe(true);
+    expect(m.admits(0, 'other')).toBe(true);
   });
 
   it('remembers up to SETTLE_IDS ids per side', () => {
     const m = switchedAt(0).move as Move;
-    for (let i = 0; i < SETTLE_IDS; i++) m.admits(0, `id${i}`, 1);
-    expect(m.admits(1, 'id0', 2)).toBe(false);
-    expect(m.admits(1, `id${SETTLE_IDS - 1}`, 2)).toBe(false);
+    for (let i = 0; i < SETTLE_IDS; i++) m.admits(0, `id${i}`);
+    expect(m.admits(1, 'id0')).toBe(false);
+    expect(m.admits(1, `id${SETTLE_IDS - 1}`)).toBe(false);
   });
 
   it('spends no room of its id window on frames without an id', () => {
     const m = switchedAt(0).move as Move;
-    for (let i = 0; i < SETTLE_IDS; i++) m.admits(1, `id${i}`, 1);
-    expect(m.admits(1, undefined, 2)).toBe(true);
+    for (let i = 0; i < SETTLE_IDS; i++) m.admits(1, `id${i}`);
+    expect(m.admits(1, undefined)).toBe(true);
     // the oldest id is still remembered: the old connection's copy is dropped
-    expect(m.admits(0, 'id0', 3)).toBe(false);
+    expect(m.admits(0, 'id0')).toBe(false);
+  });
+});
+
+describe('holders', () => {
+  it('is exactly the owner without a pending move, and the owner then the target with one', () => {
+    const e = { owner: 2, move: undefined as Move | undefined };
+    expect(holders(e)).toStrictEqual([2]);
+    moveTo(e, 0);
+    expect(holders(e)).toStrictEqual([2, 0]);
+    confirm(e, 0, 10);
+    expect(holders(e)).toStrictEqual([0]);
   });
 });
