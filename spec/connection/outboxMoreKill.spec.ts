@@ -1,0 +1,136 @@
+import { queueDepth } from '../../lib/connection/outbox/outbox';
+import { TOPIC, down, err, fresh, kinds, ok, outbox, sends, tick, unwant, want } from './outboxHarness';
+
+describe('outbox intents: a want', () => {
+  it('of an entry already held is not reported again, and one unwant ends it', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(1, ok('n1'));
+    expect(at(2, want(1))).toEqual([]);
+    expect(sends(at(3, unwant(1)))).toEqual([`unsubscribe ${TOPIC}/r1#- n2`]);
+  });
+
+  it('again before the unsubscribe leaves cancels both: reported at once, nothing sent', () => {
+    // one command per 100 ms: the unsubscribe waits in line
+    const { at } = outbox({ bucket: { burst: 1, intervalMs: 100 } });
+    at(0, fresh);
+    at(0, want(1));
+    at(1, ok('n1'));
+    expect(sends(at(50, unwant(1)))).toEqual([]);
+    expect(at(60, want(2))).toEqual([{ type: 'subscribed', refs: [2], topic: TOPIC, room: 'r1' }]);
+    expect(sends(at(100, tick))).toEqual([]);
+    expect(sends(at(300, unwant(2)))).toEqual([`unsubscribe ${TOPIC}/r1#- n2`]);
+  });
+});
+
+describe('outbox intents: an unwant', () => {
+  it.each([
+    ['a room nobody wants', 'r9', 1],
+    ['a token nobody wants', 'r1', 2],
+  ])('of %s changes nothing', (_title, room, tokenRef) => {
+    const { at, s } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(1, ok('n1'));
+    expect(at(2, unwant(1, room, tokenRef))).toEqual([]);
+    expect(queueDepth(s)).toBe(0);
+    expect(at(3, want(2))).toEqual([{ type: 'subscribed', refs: [2], topic: TOPIC, room: 'r1' }]);
+  });
+
+  it('of an entry nobody wants, in a room another wants, changes nothing', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(1, ok('n1'));
+    expect(at(2, unwant(9))).toEqual([]);
+    expect(sends(at(3, unwant(1)))).toEqual([`unsubscribe ${TOPIC}/r1#- n2`]);
+  });
+
+  it('of an entry nobody wants, while the room is being unsubscribed, starts no wait in line', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(1, ok('n1'));
+    expect(sends(at(2, unwant(1)))).toEqual([`unsubscribe ${TOPIC}/r1#- n2`]);
+    expect(at(10, unwant(9))).toEqual([]);
+    expect(sends(at(20, err('n2', 'err_internal_error')))).toEqual([]);
+    expect(at(120, tick)).toStrictEqual([
+      { type: 'sent', queuedMs: 0 },
+      { type: 'send', nonce: 'n3', kind: 'unsubscribe', topic: TOPIC, room: 'r1' },
+    ]);
+  });
+
+  it('of one of two entries before the subscribe is answered keeps the other', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(0, want(2));
+    expect(sends(at(1, unwant(1)))).toEqual([]);
+    const out = at(2, ok('n1'));
+    expect(out).toContainEqual({ type: 'subscribed', refs: [2], topic: TOPIC, room: 'r1' });
+    expect(sends(out)).toEqual([]);
+  });
+});
+
+describe('outbox sessions: a fresh session', () => {
+  it('holds nothing: a refused subscribe of the new session leaves nothing to unsubscribe', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(1, ok('n1'));
+    at(2, down);
+    expect(sends(at(10, fresh))).toEqual([`subscribe ${TOPIC}/r1#1 n2`]);
+    const refused = at(11, err('n2', 'err_unauthorized'));
+    expect(kinds(refused)).toEqual(['failed']);
+    expect(sends(refused)).toEqual([]);
+    expect(sends(at(500, tick))).toEqual([]);
+  });
+
+  it('forgets what nobody wants any more: it takes no place in line', () => {
+    // one command per 100 ms
+    const { at, s } = outbox({ bucket: { burst: 1, intervalMs: 100 } });
+    at(0, fresh);
+    at(0, want(2, 'r2'));
+    at(1, ok('n1'));
+    at(100, want(3, 'r3'));
+    at(101, ok('n2'));
+    at(200, want(1, 'r1'));
+    at(201, ok('n3'));
+    expect(sends(at(250, unwant(1, 'r1')))).toEqual([]);
+    at(260, down);
+    expect(sends(at(270, fresh))).toEqual([`subscribe ${TOPIC}/r2#1 n4`]);
+    expect(queueDepth(s)).toBe(1);
+    expect(s.slots.get(TOPIC, 'r1')).toBeUndefined();
+    expect(sends(at(370, tick))).toEqual([`subscribe ${TOPIC}/r3#1 n5`]);
+    expect(sends(at(470, tick))).toEqual([]);
+  });
+});
+
+describe('outbox timers: a command without an answer', () => {
+  it('is sent again only when its backoff ends', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    expect(sends(at(1000, tick))).toEqual([]);
+    expect(sends(at(1050, tick))).toEqual([]);
+    expect(sends(at(1099, tick))).toEqual([]);
+    expect(sends(at(1100, tick))).toEqual([`subscribe ${TOPIC}/r1#1 n2`]);
+  });
+
+  it('fails after maxAttempts with a timeout error naming the command, topic and room', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(1000, tick);
+    at(1100, tick);
+    const out = at(2100, tick);
+    const failed = out.find((o) => o.type === 'failed');
+    expect(failed?.type === 'failed' && [failed.refs, failed.error.code, failed.error.message, failed.error.details]).toStrictEqual([
+      [1],
+      'timeout',
+      `no answer to subscribe of ${TOPIC} within 1000 ms`,
+      { topic: TOPIC, room: 'r1' },
+    ]);
+  });
+});
