@@ -134,3 +134,18 @@ describe('outbox timers: a command without an answer', () => {
     ]);
   });
 });
+
+describe('outbox answers: a late success for a room forgotten since', () => {
+  it('holds the room again: it is unsubscribed, and a new want of it waits for that', () => {
+    const { at, s } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(10, { type: 'response', nonce: undefined, error: 'rate_limit_exceeded', room: undefined, message: undefined });
+    at(20, unwant(1));
+    expect(sends(at(510, tick))).toEqual([]);
+    expect(s.slots.get(TOPIC, 'r1')).toBeUndefined();
+    expect(sends(at(520, ok('n1')))).toEqual([`unsubscribe ${TOPIC}/r1#- n2`]);
+    expect(sends(at(530, want(2)))).toEqual([]);
+    expect(sends(at(540, ok('n2')))).toEqual([`subscribe ${TOPIC}/r1#1 n3`]);
+  });
+});

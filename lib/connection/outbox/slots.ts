@@ -12,9 +12,8 @@ export function slotOf(s: OutboxState, topic: string, room: string): Slot {
   return slot;
 }
 
-/** The want of `tokenRef` in `slot`, if any. @internal */
+/** The want of `tokenRef` in `slot`, if any (none for no token: every want has one). @internal */
 export function findWant(slot: Slot, tokenRef: number | undefined): Want | undefined {
-  if (tokenRef === undefined) return undefined;
   for (const w of all(slot.wants)) if (w.tokenRef === tokenRef) return w;
   return undefined;
 }
