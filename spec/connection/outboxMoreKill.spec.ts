@@ -149,3 +149,22 @@ describe('outbox answers: a late success for a room forgotten since', () => {
     expect(sends(at(540, ok('n2')))).toEqual([`subscribe ${TOPIC}/r1#1 n3`]);
   });
 });
+
+describe('outbox timers: a slot whose backoff ends', () => {
+  it('wanted again at that very time, keeps its place before what the same step lets go', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1, ''));
+    at(0, want(2, 'r2'));
+    at(1, ok('n1', ''));
+    at(1, ok('n2', 'r2'));
+    expect(sends(at(100, want(5, 'q', 1, 'channel.raid')))).toEqual(['subscribe channel.raid/q#1 n3']);
+    // the unsubscribe of every room locks the topic: r3 waits for its answer
+    expect(sends(at(200, unwant(1, '')))).toEqual([`unsubscribe ${TOPIC}/*#- n4`]);
+    expect(sends(at(300, want(3, 'r3')))).toEqual([]);
+    // the raid's subscribe is unanswered: sent again at 1200
+    expect(sends(at(1100, tick))).toEqual([]);
+    // at 1200, the raid is wanted again, then the unsubscribe times out and lets r3 go
+    expect(sends(at(1200, want(6, 'q', 1, 'channel.raid')))).toEqual(['subscribe channel.raid/q#1 n5', `subscribe ${TOPIC}/r3#1 n6`]);
+  });
+});

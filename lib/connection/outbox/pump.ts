@@ -24,7 +24,7 @@ export function expire(s: OutboxState, now: number, config: OutboxConfig, out: O
   }
   for (const inflight of s.stale.values()) if (inflight.deadline <= now) s.stale.delete(inflight.nonce);
   for (const slot of s.retrying) {
-    if (slot.retryAt !== undefined && slot.retryAt > now) continue;
+    if ((slot.retryAt ?? -Infinity) > now) continue;
     s.retrying.delete(slot);
     slot.retryAt = undefined;
     // retrying slots are live: a slot leaves `retrying` when it is forgotten (`collect`)

@@ -46,7 +46,7 @@ export function isLive(s: OutboxState, slot: Slot): boolean {
  */
 export function markDirty(s: OutboxState, slot: Slot, now: number, lane: 'normal' | 'bulk' | 'front' = 'normal'): void {
   if (s.blocked.has(slot)) return;
-  if (slot.retryAt !== undefined && slot.retryAt > now) {
+  if ((slot.retryAt ?? -Infinity) > now) {
     s.retrying.add(slot);
     return;
   }
