@@ -168,3 +168,35 @@ describe('outbox timers: a slot whose backoff ends', () => {
     expect(sends(at(1200, want(6, 'q', 1, 'channel.raid')))).toEqual(['subscribe channel.raid/q#1 n5', `subscribe ${TOPIC}/r3#1 n6`]);
   });
 });
+
+describe('outbox lanes: a slot re-subscribed in bulk', () => {
+  it('wanted by one more entry keeps its place in the bulk lane', () => {
+    // one command per 100 ms
+    const { at, s } = outbox({ bucket: { burst: 1, intervalMs: 100 } });
+    at(0, fresh);
+    for (let i = 1; i <= 3; i++) {
+      at(i * 100, want(i, `r${i}`));
+      at(i * 100 + 1, ok(`n${i}`));
+    }
+    at(400, down);
+    expect(sends(at(500, fresh))).toEqual([`subscribe ${TOPIC}/r1#1 n4`]);
+    at(510, want(9, 'r3'));
+    expect(queueDepth(s)).toBe(2);
+    expect(sends(at(600, tick))).toEqual([`subscribe ${TOPIC}/r2#1 n5`]);
+    expect(sends(at(700, tick))).toEqual([`subscribe ${TOPIC}/r3#1 n6`]);
+  });
+});
+
+describe('outbox answers: a late refusal while the command sent again is in flight', () => {
+  it('keeps the room: a new want of it waits for that command, and its success serves it', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(10, { type: 'response', nonce: undefined, error: 'rate_limit_exceeded', room: undefined, message: undefined });
+    expect(sends(at(510, tick))).toEqual([`subscribe ${TOPIC}/r1#1 n2`]);
+    at(520, unwant(1));
+    expect(kinds(at(530, err('n1', 'err_unauthorized')))).toEqual([]);
+    expect(sends(at(535, want(2)))).toEqual([]);
+    expect(at(540, ok('n2'))).toContainEqual({ type: 'subscribed', refs: [2], topic: TOPIC, room: 'r1' });
+  });
+});
