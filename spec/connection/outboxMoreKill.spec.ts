@@ -200,3 +200,19 @@ describe('outbox answers: a late refusal while the command sent again is in flig
     expect(at(540, ok('n2'))).toContainEqual({ type: 'subscribed', refs: [2], topic: TOPIC, room: 'r1' });
   });
 });
+
+describe('outbox lanes: a room unsubscribed, then wanted again', () => {
+  it('queues behind what was wanted before it', () => {
+    // one command per 100 ms
+    const { at } = outbox({ bucket: { burst: 1, intervalMs: 100 } });
+    at(0, fresh);
+    at(0, want(1));
+    at(1, ok('n1'));
+    expect(sends(at(100, unwant(1)))).toEqual([`unsubscribe ${TOPIC}/r1#- n2`]);
+    at(110, ok('n2'));
+    at(120, want(8, 'r8'));
+    at(130, want(1));
+    expect(sends(at(200, tick))).toEqual([`subscribe ${TOPIC}/r8#1 n3`]);
+    expect(sends(at(300, tick))).toEqual([`subscribe ${TOPIC}/r1#1 n4`]);
+  });
+});
