@@ -216,3 +216,18 @@ describe('outbox lanes: a room unsubscribed, then wanted again', () => {
     expect(sends(at(300, tick))).toEqual([`subscribe ${TOPIC}/r1#1 n4`]);
   });
 });
+
+describe('outbox intents: a token no longer wanted in a room another token keeps', () => {
+  it('is forgotten: wanting it again subscribes it again', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1, 'r1', 1));
+    at(0, want(2, 'r1', 2));
+    at(1, ok('n1'));
+    at(2, ok('n2'));
+    expect(sends(at(10, unwant(2, 'r1', 2)))).toEqual([]);
+    const again = at(20, want(3, 'r1', 2));
+    expect(kinds(again)).toEqual(['send']);
+    expect(sends(again)).toEqual([`subscribe ${TOPIC}/r1#2 n3`]);
+  });
+});
