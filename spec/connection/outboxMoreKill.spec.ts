@@ -226,6 +226,8 @@ describe('outbox intents: a token no longer wanted in a room another token keeps
     at(1, ok('n1'));
     at(2, ok('n2'));
     expect(sends(at(10, unwant(2, 'r1', 2)))).toEqual([]);
+    // the other token is still held
+    expect(at(15, want(4, 'r1', 1))).toEqual([{ type: 'subscribed', refs: [4], topic: TOPIC, room: 'r1' }]);
     const again = at(20, want(3, 'r1', 2));
     expect(kinds(again)).toEqual(['send']);
     expect(sends(again)).toEqual([`subscribe ${TOPIC}/r1#2 n3`]);
