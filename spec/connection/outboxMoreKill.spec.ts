@@ -1,5 +1,5 @@
 import { queueDepth } from '../../lib/connection/outbox/outbox';
-import { TOPIC, down, err, fresh, kinds, ok, outbox, sends, tick, unwant, want } from './outboxHarness';
+import { TOPIC, crossing, down, err, fresh, kinds, ok, outbox, restored, sends, tick, unwant, want } from './outboxHarness';
 
 describe('outbox intents: a want', () => {
   it('of an entry already held is not reported again, and one unwant ends it', () => {
@@ -140,7 +140,7 @@ describe('outbox answers: a late success for a room forgotten since', () => {
     const { at, s } = outbox();
     at(0, fresh);
     at(0, want(1));
-    at(10, { type: 'response', nonce: undefined, error: 'rate_limit_exceeded', room: undefined, message: undefined });
+    at(10, err(undefined, 'rate_limit_exceeded'));
     at(20, unwant(1));
     expect(sends(at(510, tick))).toEqual([]);
     expect(s.slots.get(TOPIC, 'r1')).toBeUndefined();
@@ -192,7 +192,7 @@ describe('outbox answers: a late refusal while the command sent again is in flig
     const { at } = outbox();
     at(0, fresh);
     at(0, want(1));
-    at(10, { type: 'response', nonce: undefined, error: 'rate_limit_exceeded', room: undefined, message: undefined });
+    at(10, err(undefined, 'rate_limit_exceeded'));
     expect(sends(at(510, tick))).toEqual([`subscribe ${TOPIC}/r1#1 n2`]);
     at(520, unwant(1));
     expect(kinds(at(530, err('n1', 'err_unauthorized')))).toEqual([]);
@@ -231,5 +231,19 @@ describe('outbox intents: a token no longer wanted in a room another token keeps
     const again = at(20, want(3, 'r1', 2));
     expect(kinds(again)).toEqual(['send']);
     expect(sends(again)).toEqual([`subscribe ${TOPIC}/r1#2 n3`]);
+  });
+});
+
+describe('outbox sessions: a restored session', () => {
+  it('leaves a command that crossed the frame in doubt: refused when sent again, there is nothing to undo', () => {
+    const { at, s } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(1, crossing);
+    expect(sends(at(10, restored))).toEqual([`subscribe ${TOPIC}/r1#1 n2`]);
+    const refused = at(11, err('n2', 'err_unauthorized'));
+    expect(kinds(refused)).toEqual(['failed']);
+    expect(sends(refused)).toEqual([]);
+    expect(s.slots.get(TOPIC, 'r1')).toBeUndefined();
   });
 });

