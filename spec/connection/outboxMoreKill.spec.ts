@@ -1,4 +1,4 @@
-import { queueDepth } from '../../lib/connection/outbox/outbox';
+import { nextWake, queueDepth } from '../../lib/connection/outbox/outbox';
 import { TOPIC, crossing, down, err, fresh, kinds, ok, outbox, restored, sends, tick, unwant, want } from './outboxHarness';
 
 describe('outbox intents: a want', () => {
@@ -245,5 +245,22 @@ describe('outbox sessions: a restored session', () => {
     expect(kinds(refused)).toEqual(['failed']);
     expect(sends(refused)).toEqual([]);
     expect(s.slots.get(TOPIC, 'r1')).toBeUndefined();
+  });
+});
+
+describe('outbox timers: a command without an answer whose slot already waits in line', () => {
+  it('is sent again only when its backoff ends', () => {
+    // one command per 100 ms: the unwant finds no token, so r1 waits in line while its subscribe is in flight
+    const { at, s, cfg } = outbox({ bucket: { burst: 1, intervalMs: 100 } });
+    at(0, fresh);
+    at(0, want(2, 'r2'));
+    at(1, ok('n1'));
+    expect(sends(at(100, want(1)))).toEqual([`subscribe ${TOPIC}/r1#1 n2`]);
+    at(101, unwant(1));
+    expect(sends(at(1100, tick))).toEqual([]);
+    expect(queueDepth(s)).toBe(1);
+    expect(nextWake(s, 1100, cfg)).toBe(1200);
+    expect(sends(at(1199, tick))).toEqual([]);
+    expect(sends(at(1200, tick))).toEqual([`unsubscribe ${TOPIC}/r1#- n3`]);
   });
 });

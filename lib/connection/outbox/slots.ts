@@ -47,6 +47,9 @@ export function isLive(s: OutboxState, slot: Slot): boolean {
 export function markDirty(s: OutboxState, slot: Slot, now: number, lane: 'normal' | 'bulk' | 'front' = 'normal'): void {
   if (s.blocked.has(slot)) return;
   if ((slot.retryAt ?? -Infinity) > now) {
+    // it waits for its backoff out of line, even if it was put in line while its command was in flight
+    s.normal.remove(slot);
+    s.bulk.remove(slot);
     s.retrying.add(slot);
     return;
   }
