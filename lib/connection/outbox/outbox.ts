@@ -39,12 +39,12 @@ export function stepOutbox(s: OutboxState, input: OutboxInput, now: number, conf
       break;
     case 'crossing':
     case 'down':
-      // Nothing leaves until the next session; what was in flight crossed.
+      // Nothing leaves until the next session; what was in flight crossed. A slot already crossing keeps its
+      // mark: one of its commands may have been answered since ('changed'). (Only a drop meets marks: every
+      // session clears them, and one reconnect frame at most comes before the next session. No answer comes
+      // between a drop and the next session: the kind of a mark set or kept then is never read.)
       s.ready = false;
       s.crossing ??= new Map();
-      // A slot already crossing keeps its mark: one of its commands may have been answered since ('changed').
-      // (Only a drop can meet a mark: a session clears them, and no second reconnect frame comes before it. No answer
-      // comes between a drop and the next session, so there a mark is never read but as a key.)
       // Stryker disable next-line ConditionalExpression: see above
       for (const inflight of s.byNonce.values()) if (!s.crossing.has(inflight.slot)) s.crossing.set(inflight.slot, 'inflight');
       break;

@@ -15,7 +15,7 @@ export function expire(s: OutboxState, now: number, config: OutboxConfig, out: O
     const slot = inflight.slot;
     slot.inflight = undefined;
     slot.held = 'unknown';
-  // Stryker disable next-line ConditionalExpression: while a topic is locked, its unsubscribe of every room is its only command in flight (decide), so a command with a room never meets a lock of its topic
+    // Stryker disable next-line ConditionalExpression: while a topic is locked, its unsubscribe of every room is its only command in flight (decide), so a command with a room never meets a lock of its topic
     if (inflight.room === undefined) s.topicLocks.delete(slot.topic);
     const error = new AstroError('timeout', `no answer to ${inflight.kind} of ${slot.topic} within ${config.requestTimeoutMs} ms`, { topic: slot.topic, room: slot.room });
     retry(s, slot, inflight, error, now, config, out);
