@@ -38,19 +38,20 @@ export function stepOutbox(s: OutboxState, input: OutboxInput, now: number, conf
       else fresh(s, now, config);
       break;
     case 'crossing':
-      s.ready = false;
-      s.crossing = new Map([...s.byNonce.values()].map((i) => [i.slot, 'inflight'] as const));
-      break;
     case 'down':
-      // Nothing leaves until the next session; what was in flight crossed.
+      // Nothing leaves until the next session; what was in flight crossed. A slot already crossing keeps its
+      // mark: one of its commands may have been answered since ('changed'). (Only a drop meets marks: every
+      // session clears them, and one reconnect frame at most comes before the next session. No answer comes
+      // between a drop and the next session: the kind of a mark set or kept then is never read.)
       s.ready = false;
       s.crossing ??= new Map();
-      // a slot already crossing keeps its mark: one of its commands may have been answered since ('changed')
+      // Stryker disable next-line ConditionalExpression: see above
       for (const inflight of s.byNonce.values()) if (!s.crossing.has(inflight.slot)) s.crossing.set(inflight.slot, 'inflight');
       break;
     case 'response':
       onAnswer(s, input, now, config, out);
       break;
+    // Stryker disable next-line ConditionalExpression,StringLiteral: a tick acts only through the timers below, with or without its case
     case 'tick':
       break;
   }
@@ -121,6 +122,7 @@ function fresh(s: OutboxState, now: number, config: OutboxConfig): void {
  * those subscriptions are issued again (idempotently), through the bucket.
  */
 function restored(s: OutboxState, now: number): void {
+  // Stryker disable next-line OptionalChaining: a restored session always follows a reconnect frame, which set the marks
   const crossed = new Set<Slot>(s.crossing?.keys());
   for (const inflight of s.byNonce.values()) crossed.add(inflight.slot);
   s.byNonce.clear();

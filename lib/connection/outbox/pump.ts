@@ -15,6 +15,7 @@ export function expire(s: OutboxState, now: number, config: OutboxConfig, out: O
     const slot = inflight.slot;
     slot.inflight = undefined;
     slot.held = 'unknown';
+    // Stryker disable next-line ConditionalExpression: while a topic is locked, its unsubscribe of every room is its only command in flight (decide), so a command with a room never meets a lock of its topic
     if (inflight.room === undefined) s.topicLocks.delete(slot.topic);
     const error = new AstroError('timeout', `no answer to ${inflight.kind} of ${slot.topic} within ${config.requestTimeoutMs} ms`, { topic: slot.topic, room: slot.room });
     retry(s, slot, inflight, error, now, config, out);
@@ -23,10 +24,11 @@ export function expire(s: OutboxState, now: number, config: OutboxConfig, out: O
   }
   for (const inflight of s.stale.values()) if (inflight.deadline <= now) s.stale.delete(inflight.nonce);
   for (const slot of s.retrying) {
-    if (slot.retryAt !== undefined && slot.retryAt > now) continue;
+    if ((slot.retryAt ?? -Infinity) > now) continue;
     s.retrying.delete(slot);
     slot.retryAt = undefined;
-    if (isLive(s, slot)) markDirty(s, slot, now);
+    // retrying slots are live: a slot leaves `retrying` when it is forgotten (`collect`)
+    markDirty(s, slot, now);
   }
 }
 

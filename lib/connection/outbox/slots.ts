@@ -12,9 +12,8 @@ export function slotOf(s: OutboxState, topic: string, room: string): Slot {
   return slot;
 }
 
-/** The want of `tokenRef` in `slot`, if any. @internal */
+/** The want of `tokenRef` in `slot`, if any (none for no token: every want has one). @internal */
 export function findWant(slot: Slot, tokenRef: number | undefined): Want | undefined {
-  if (tokenRef === undefined) return undefined;
   for (const w of all(slot.wants)) if (w.tokenRef === tokenRef) return w;
   return undefined;
 }
@@ -47,7 +46,10 @@ export function isLive(s: OutboxState, slot: Slot): boolean {
  */
 export function markDirty(s: OutboxState, slot: Slot, now: number, lane: 'normal' | 'bulk' | 'front' = 'normal'): void {
   if (s.blocked.has(slot)) return;
-  if (slot.retryAt !== undefined && slot.retryAt > now) {
+  if ((slot.retryAt ?? -Infinity) > now) {
+    // it waits for its backoff out of line, even if it was put in line while its command was in flight
+    s.normal.remove(slot);
+    s.bulk.remove(slot);
     s.retrying.add(slot);
     return;
   }
