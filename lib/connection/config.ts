@@ -36,6 +36,7 @@ export function resolveConnectionConfig(config: ConnectionConfig): MachineConfig
   assertNumber('connect', 'heartbeatTimeoutMs', config.heartbeatTimeoutMs ?? 0, { min: 0 });
   assertNumber('connect', 'backoff.minUptimeMs', minUptimeMs, { min: 0 });
   assertNumber('connect', 'reconnectFloorMs', blindFloorMs, { min: 0 });
+  assertNumber('connect', 'dedupeWindow', config.dedupeWindow ?? 10_000, { min: 1, integer: true });
   const backoff = resolveBackoffConfig(config.backoff, 'backoff');
   const nonce = config.nonce ?? defaultNonce;
   return {

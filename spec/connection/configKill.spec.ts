@@ -13,11 +13,18 @@ describe('resolveConnectionConfig: what it trusts and refuses', () => {
     expect(resolve({ openSocket, WebSocketCtor: BrowserLikeSocket as unknown as WebSocketCtor }).links.blindFloorMs).toBe(0);
   });
 
+  it('accepts the default and a one-message de-duplication window', () => {
+    expect(() => resolve({ openSocket })).not.toThrow();
+    expect(() => resolve({ openSocket, dedupeWindow: 1 })).not.toThrow();
+  });
+
   it.each<[string, Partial<ConnectionConfig>, RegExp]>([
     ['a zero rate-limit interval', { rateLimit: { intervalMs: 0 } }, /^connect: option intervalMs must be a finite number > 0, got 0$/],
     ['a negative reconnect floor', { reconnectFloorMs: -1 }, /^connect: option reconnectFloorMs must be a finite number >= 0, got -1$/],
     ['a backoff factor below 1', { backoff: { factor: 0.5 } }, /^backoff: option factor must be a finite number >= 1, got 0\.5$/],
     ['a negative initial backoff', { backoff: { initialDelayMs: -5 } }, /^backoff: option initialDelayMs must be/],
+    ['an empty de-duplication window', { dedupeWindow: 0 }, /^connect: option dedupeWindow must be an integer >= 1, got 0$/],
+    ['a fractional de-duplication window (its ring of ids would never wrap)', { dedupeWindow: 2.5 }, /^connect: option dedupeWindow must be an integer >= 1, got 2\.5$/],
   ])('refuses %s with a TypeError naming its owner', (_what, extra, message) => {
     expect(() => resolve({ openSocket, ...extra })).toThrow(TypeError);
     expect(() => resolve({ openSocket, ...extra })).toThrow(message);
