@@ -1,7 +1,9 @@
 import * as t from 'io-ts';
-import { SchedulerLike, Subject } from 'rxjs';
+import { Observable, SchedulerLike, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ConnectionConfig, ConnectionEvent, Intent, connect } from '../../lib/connection/connect';
+import { AstroError } from '../../lib/errors/astroError';
+import type { OpenSocket, SocketEvent, SocketHandle } from '../../lib/transport/types';
 import { FakeGatewayOptions, fakeGateway } from '../helpers/fakeGateway';
 import { createTestScheduler } from '../helpers/testScheduler';
 
@@ -173,5 +175,72 @@ describe('connect: its one timer', () => {
     expect(failures(events)).toEqual(['InvalidJson', 'InvalidJson', 'InvalidJson', 'InvalidJson', 'InvalidJson']);
     expect(events.filter((e) => e.type === 'subscribed')).toHaveLength(1);
     expect(at).toEqual([]);
+  });
+});
+
+describe('connect: sockets that die under it', () => {
+  type Line = [string, string, unknown];
+  const recordingLogger = (lines: Line[]) => ({
+    debug: (m: string, meta?: unknown) => lines.push(['debug', m, meta]),
+    info: (m: string, meta?: unknown) => lines.push(['info', m, meta]),
+    warn: (m: string, meta?: unknown) => lines.push(['warn', m, meta]),
+  });
+  const WELCOME = JSON.stringify({ id: 'W0', type: 'welcome', data: { client_id: 'c0' } });
+  const closedLine: Line = ['debug', 'a command found its socket closed; it will be sent again', { link: 0 }];
+
+  it('keeps the commands of a socket that closed while sending, and a wakeup in the same breath closes nothing twice', () => {
+    const scheduler = createTestScheduler();
+    const lines: Line[] = [];
+    const events: ConnectionEvent[] = [];
+    let gateway!: ReturnType<typeof fakeGateway>;
+    scheduler.run(() => {
+      gateway = fakeGateway(scheduler);
+      // socket 0 closes (synchronously) as the first command is written; later sockets are the fake gateway's
+      let opened = 0;
+      const openSocket: OpenSocket = (url) =>
+        opened++ > 0
+          ? gateway.openSocket(url)
+          : new Observable<SocketEvent>((sub) => {
+              const handle: SocketHandle = {
+                observesPings: false,
+                send: () => {
+                  sub.error(new AstroError('transport', 'socket closed (code 1006)', { closeCode: 1006 }));
+                  return false;
+                },
+              };
+              sub.next({ type: 'open', socket: handle });
+              scheduler.schedule(() => sub.next({ type: 'frame', data: WELCOME }), 1);
+            });
+      const intents = new Subject<Intent>();
+      const wakeups = new Subject<void>();
+      let seq = 0;
+      const s = connect({ url: 'ws://127.0.0.1:1', intents, wakeups, tokenOf: () => ({ token: 't0k3n', tokenType: 'jwt' }), openSocket, scheduler, logger: recordingLogger(lines), nonce: () => `n${++seq}` }).subscribe((e) => {
+        events.push(e);
+        // the user reacts at once to the first welcome: the network is back
+        if (e.type === 'welcome' && events.filter((x) => x.type === 'welcome').length === 1) wakeups.next();
+      });
+      intents.next(want(1));
+      intents.next(want(2, 'r2'));
+      scheduler.schedule(() => s.unsubscribe(), 100);
+      scheduler.flush();
+    });
+    expect(lines.filter(([, m]) => m.startsWith('a command'))).toEqual([closedLine, closedLine]);
+    expect(events.filter((e) => e.type === 'disconnected').map((e) => e.type === 'disconnected' && e.cause)).toEqual(['wakeup']);
+    expect(gateway.link(0).sent.map((x) => x.command.data.room)).toEqual(['r1', 'r2']);
+    expect(events.filter((e) => e.type === 'subscribed').map((e) => e.type === 'subscribed' && e.room)).toEqual(['r1', 'r2']);
+  });
+
+  it('holds its commands while a transport that never reported open has no handle to send with', () => {
+    const scheduler = createTestScheduler();
+    const lines: Line[] = [];
+    scheduler.run(() => {
+      const openSocket: OpenSocket = () => new Observable<SocketEvent>((sub) => void scheduler.schedule(() => sub.next({ type: 'frame', data: WELCOME }), 1));
+      const intents = new Subject<Intent>();
+      const s = connect({ url: 'ws://127.0.0.1:1', intents, tokenOf: () => ({ token: 't0k3n', tokenType: 'jwt' }), openSocket, scheduler, logger: recordingLogger(lines), nonce: () => 'n1' }).subscribe();
+      intents.next(want(1));
+      scheduler.schedule(() => s.unsubscribe(), 50);
+      scheduler.flush();
+    });
+    expect(lines.filter(([, m]) => m.startsWith('a command'))).toEqual([closedLine]);
   });
 });
