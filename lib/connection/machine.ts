@@ -47,12 +47,11 @@ export function stepMachine(s: MachineState, input: ConnectionInput, now: number
   const out: Effect[] = [];
   const outbox = (i: OutboxInput) => fromOutbox(s, stepOutbox(s.outbox, i, now, config.outbox).outputs, out);
   const links = (i: LinksInput) => fromLinks(stepLinks(s.links, i, now, config.links), outbox, out);
+  // (an `open` link event needs nothing of the machine: the shell keeps its handle)
   switch (input.type) {
     case 'want':
     case 'unwant':
       outbox(input);
-      break;
-    case 'open':
       break;
     case 'decode_failure':
       out.push({ type: 'event', event: { type: 'decode_failure', failure: input.failure } });
@@ -73,9 +72,7 @@ export function stepMachine(s: MachineState, input: ConnectionInput, now: number
       break;
   }
   // An old socket kept after a refused handover has nothing more to give once the new session holds everything.
-  if (s.links.draining.length > 0 && settled(s.outbox)) {
-    for (const link of s.links.draining.splice(0)) out.push({ type: 'close', n: link.n });
-  }
+  if (settled(s.outbox)) for (const link of s.links.draining.splice(0)) out.push({ type: 'close', n: link.n });
   const depth = queueDepth(s.outbox);
   if (depth !== s.depth) {
     s.depth = depth;

@@ -92,6 +92,7 @@ describe('connect: de-duplication edges', () => {
   });
 
   it('keeps dropping duplicates while the socket of a refused handover still delivers beside the fresh one', () => {
+    const oldClosed: boolean[] = [];
     // r2 is answered late: the old socket is kept until the fresh one holds both rooms
     const { events, gateway } = run({ dedupeWindow: 1 }, { responseDelay: (c) => (c.data.room === 'r2' ? 50 : 1) }, (g, intents, sch) => {
       sch.schedule(() => intents.next(want(1)), 2);
@@ -99,7 +100,10 @@ describe('connect: de-duplication edges', () => {
       sch.schedule(() => g.drain(g.link(0), false), 100);
       // the token is refused at 101, a fresh socket opens at 201 and is welcomed at 202; r1 answered at 203
       ['M7', 'M8'].forEach((id, i) => sch.schedule(() => g.publish('channel.tips', 'r1', { amount: 1 }, id), 210 + i));
+      // r2 is answered on the fresh socket at 252: only then is the old one closed
+      [230, 260].forEach((at) => sch.schedule(() => oldClosed.push(g.link(0).closedByClient), at));
     });
+    expect(oldClosed).toEqual([false, true]);
     expect(gateway.links.map((l) => l.subscriptions.size)).toEqual([2, 0, 2]);
     expect(delivered(events)).toEqual(['M7', 'dup M7', 'M8', 'dup M8']);
   });
