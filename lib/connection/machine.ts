@@ -13,8 +13,8 @@ export type Effect =
   | { readonly type: 'open'; readonly n: number; readonly token?: string }
   | { readonly type: 'close'; readonly n: number }
   | { readonly type: 'send'; readonly n: number; readonly command: Extract<OutboxOutput, { type: 'send' }> }
-  /** De-duplication by message id: on while two sockets may deliver the same events. */
-  | { readonly type: 'dedupe'; readonly on: boolean }
+  /** De-duplication by message id, armed: two sockets may deliver the same events from now on. */
+  | { readonly type: 'dedupe' }
   | { readonly type: 'event'; readonly event: ConnectionEvent };
 
 /** @internal */
@@ -86,14 +86,9 @@ function onFrame(input: Extract<LinkEvent, { type: 'frame' }>, links: (i: LinksI
   out.push({ type: 'event', event: { type: 'frame', frame } });
   if (frame.type === 'welcome') return links({ type: 'welcome', n: input.n, clientId: frame.data.client_id });
   if (frame.type === 'reconnect') return links({ type: 'reconnect', n: input.n, token: frame.data.reconnect_token });
-  const data = typeof frame.data === 'object' && frame.data !== null ? (frame.data as { room?: unknown; message?: unknown }) : {};
-  outbox({
-    type: 'response',
-    nonce: frame.nonce,
-    error: frame.error,
-    room: typeof data.room === 'string' ? data.room : undefined,
-    message: typeof data.message === 'string' ? data.message : typeof frame.data === 'string' ? frame.data : undefined,
-  });
+  // A decoded answer's data is absent, a string (the message), or an object whose message and room are strings.
+  const data = frame.data;
+  outbox({ type: 'response', nonce: frame.nonce, error: frame.error, room: typeof data === 'object' ? data.room : undefined, message: typeof data === 'string' ? data : data?.message });
 }
 
 function fromLinks(outputs: LinksOutput[], outbox: (i: OutboxInput) => void, out: Effect[]): void {
@@ -104,7 +99,7 @@ function fromLinks(outputs: LinksOutput[], outbox: (i: OutboxInput) => void, out
         out.push(o);
         break;
       case 'crossing':
-        out.push({ type: 'dedupe', on: true });
+        out.push({ type: 'dedupe' });
         outbox(o);
         break;
       case 'session':
@@ -124,6 +119,7 @@ function fromLinks(outputs: LinksOutput[], outbox: (i: OutboxInput) => void, out
 function fromOutbox(s: MachineState, outputs: OutboxOutput[], out: Effect[]): void {
   for (const o of outputs) {
     if (o.type === 'send') {
+      // Stryker disable next-line OptionalChaining: equivalent, the outbox lets commands leave only between a session and the next crossing or drop, and all that time the links hold an active socket
       const n = s.links.active?.n;
       if (n !== undefined) out.push({ type: 'send', n, command: o });
     } else if (o.type !== 'unmatched') {

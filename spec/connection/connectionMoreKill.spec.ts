@@ -4,7 +4,9 @@ import { resolveConnectionConfig } from '../../lib/connection/config';
 import { Dedupe } from '../../lib/connection/dedupe';
 import { LinkEvent, openLink } from '../../lib/connection/link';
 import { IdWindow } from '../../lib/connection/idWindow';
-import { createMachine, stepMachine } from '../../lib/connection/machine';
+import { ConnectionInput, Effect, createMachine, stepMachine } from '../../lib/connection/machine';
+import { decodeFrame } from '../../lib/protocol/decode';
+import type { ConnectionEvent } from '../../lib/connection/events';
 import type { OpenSocket, SocketEvent } from '../../lib/transport/types';
 import { createTestScheduler } from '../helpers/testScheduler';
 import { links, welcome } from './linksHarness';
@@ -88,5 +90,73 @@ describe('openLink: a transport that never reports open', () => {
       scheduler.flush();
     });
     expect(events).toEqual(['frame']);
+  });
+});
+
+/** The connection machine on its own: `at(t, input)` steps it; frames are decoded from raw JSON, as the link does. */
+function machine(subscribeRetries = 0) {
+  let seq = 0;
+  const openSocket: OpenSocket = () => EMPTY as never;
+  const config = resolveConnectionConfig({ url: 'ws://gateway.test', intents: EMPTY, tokenOf: () => undefined, openSocket, nonce: () => `n${++seq}`, subscribeRetries, backoff: { jitter: false } });
+  const s = createMachine(config, 0);
+  const at = (now: number, input: ConnectionInput): Effect[] => stepMachine(s, input, now, config).outputs;
+  const frame = (n: number, raw: object): ConnectionInput => {
+    const decoded = decodeFrame(JSON.stringify(raw));
+    if (decoded._tag === 'Left') throw new Error(`not a frame: ${JSON.stringify(raw)}`);
+    if (decoded.right.type === 'message') throw new Error('messages do not reach the machine');
+    return { type: 'frame', n, frame: decoded.right };
+  };
+  const events = (effects: Effect[]): ConnectionEvent[] => effects.flatMap((e) => (e.type === 'event' && e.event.type !== 'frame' ? [e.event] : []));
+  /** Socket 0 welcomed at 1, and channel.tips in r1 wanted at 2 (its subscribe n1 leaves at once). */
+  const welcomedWithSubscribe = () => {
+    at(0, { type: 'start' });
+    at(1, frame(0, { type: 'welcome', data: { client_id: 'c0' } }));
+    expect(at(2, { type: 'want', ref: 1, topic: 'channel.tips', room: 'r1', tokenRef: 1 })).toContainEqual({ type: 'send', n: 0, command: expect.objectContaining({ nonce: 'n1', kind: 'subscribe' }) });
+  };
+  return { at, frame, events, welcomedWithSubscribe };
+}
+
+describe('stepMachine: answers as the gateway words them', () => {
+  it.each<[string, object, object]>([
+    ['a success without data', { type: 'response', nonce: 'n1' }, { type: 'subscribed', refs: [1], topic: 'channel.tips', room: 'r1' }],
+    ['a success naming the canonical room', { type: 'response', nonce: 'n1', data: { message: 'ok', room: 'canon' } }, { type: 'subscribed', refs: [1], topic: 'channel.tips', room: 'canon' }],
+    ['a failure whose data is its message', { type: 'response', nonce: 'n1', error: 'err_unauthorized', data: 'no such room' }, { type: 'failed', refs: [1], error: expect.objectContaining({ message: expect.stringMatching(/failed with err_unauthorized: no such room$/) }) }],
+    ['a failure with a message in its data', { type: 'response', nonce: 'n1', error: 'err_unauthorized', data: { message: 'bad token' } }, { type: 'failed', refs: [1], error: expect.objectContaining({ message: expect.stringMatching(/failed with err_unauthorized: bad token$/) }) }],
+    ['a failure without data', { type: 'response', nonce: 'n1', error: 'err_unauthorized' }, { type: 'failed', refs: [1], error: expect.objectContaining({ message: expect.stringMatching(/failed with err_unauthorized$/) }) }],
+  ])('reads %s', (_what, raw, result) => {
+    const m = machine();
+    m.welcomedWithSubscribe();
+    expect(m.events(m.at(3, m.frame(0, raw))).filter((e) => e.type === 'subscribed' || e.type === 'failed')).toEqual([result]);
+  });
+});
+
+describe('stepMachine: events in their exact shape', () => {
+  it('announces a first welcome without a gap, and arms de-duplication at a reconnect frame', () => {
+    const m = machine();
+    m.at(0, { type: 'start' });
+    expect(m.events(m.at(1, m.frame(0, { type: 'welcome', data: { client_id: 'c0' } })))).toStrictEqual([{ type: 'welcome', clientId: 'c0', restored: false }]);
+    expect(m.at(5, m.frame(0, { type: 'reconnect', data: { reconnect_token: 'tok' } })).filter((e) => e.type !== 'event')).toStrictEqual([{ type: 'dedupe' }, { type: 'open', n: 1, token: 'tok' }]);
+  });
+
+  it('reports a drop with the time of its last frame, and a wakeup without one', () => {
+    const gone = new AstroError('transport', 'gone', { closeCode: 1006 });
+    const m = machine();
+    m.at(0, { type: 'start' });
+    m.at(1, m.frame(0, { type: 'welcome', data: { client_id: 'c0' } }));
+    expect(m.events(m.at(10_000, { type: 'down', n: 0, error: gone, lastFrameAt: 7 })).filter((e) => e.type === 'disconnected')).toStrictEqual([{ type: 'disconnected', cause: 'error', error: gone, lastFrameAt: 7 }]);
+    m.at(11_000, { type: 'tick' });
+    m.at(11_001, m.frame(1, { type: 'welcome', data: { client_id: 'c1' } }));
+    const woken = m.events(m.at(12_000, { type: 'wakeup' })).filter((e) => e.type === 'disconnected');
+    expect(woken).toHaveLength(1);
+    expect(woken[0]).not.toHaveProperty('lastFrameAt');
+  });
+
+  it('sends nothing between a drop and the next session: what is wanted then waits in line', () => {
+    const gone = new AstroError('transport', 'gone', { closeCode: 1006 });
+    const m = machine();
+    m.at(0, { type: 'start' });
+    m.at(1, m.frame(0, { type: 'welcome', data: { client_id: 'c0' } }));
+    m.at(10, { type: 'down', n: 0, error: gone, lastFrameAt: 9 });
+    expect(m.at(20, { type: 'want', ref: 1, topic: 'channel.tips', room: 'r1', tokenRef: 1 })).toStrictEqual([{ type: 'event', event: { type: 'queue', depth: 1 } }]);
   });
 });
