@@ -121,6 +121,7 @@ function fromOutbox(s: MachineState, outputs: OutboxOutput[], out: Effect[]): vo
     if (o.type === 'send') {
       // Stryker disable next-line OptionalChaining: equivalent, the outbox lets commands leave only between a session and the next crossing or drop, and all that time the links hold an active socket
       const n = s.links.active?.n;
+      // Stryker disable next-line ConditionalExpression: equivalent, as above
       if (n !== undefined) out.push({ type: 'send', n, command: o });
     } else if (o.type !== 'unmatched') {
       out.push({ type: 'event', event: o });
@@ -128,7 +129,8 @@ function fromOutbox(s: MachineState, outputs: OutboxOutput[], out: Effect[]): vo
   }
 }
 
-function settled(o: OutboxState): boolean {
+/** Whether a session is up and the outbox has nothing waiting or in flight. @internal */
+export function settled(o: OutboxState): boolean {
   return o.ready && o.normal.size + o.bulk.size + o.retrying.size + o.byNonce.size === 0;
 }
 

@@ -4,7 +4,8 @@ import { resolveConnectionConfig } from '../../lib/connection/config';
 import { Dedupe } from '../../lib/connection/dedupe';
 import { LinkEvent, openLink } from '../../lib/connection/link';
 import { IdWindow } from '../../lib/connection/idWindow';
-import { ConnectionInput, Effect, createMachine, stepMachine } from '../../lib/connection/machine';
+import { ConnectionInput, Effect, createMachine, machineWake, settled, stepMachine } from '../../lib/connection/machine';
+import { createOutbox } from '../../lib/connection/outbox/state';
 import { decodeFrame } from '../../lib/protocol/decode';
 import type { ConnectionEvent } from '../../lib/connection/events';
 import type { OpenSocket, SocketEvent } from '../../lib/transport/types';
@@ -158,5 +159,50 @@ describe('stepMachine: events in their exact shape', () => {
     m.at(1, m.frame(0, { type: 'welcome', data: { client_id: 'c0' } }));
     m.at(10, { type: 'down', n: 0, error: gone, lastFrameAt: 9 });
     expect(m.at(20, { type: 'want', ref: 1, topic: 'channel.tips', room: 'r1', tokenRef: 1 })).toStrictEqual([{ type: 'event', event: { type: 'queue', depth: 1 } }]);
+  });
+});
+
+describe('stepMachine: what stays inside', () => {
+  it('keeps an answer it cannot match to itself: only the frame is reported', () => {
+    const m = machine();
+    m.welcomedWithSubscribe();
+    const effects = m.at(3, m.frame(0, { type: 'response', nonce: 'stale', data: { message: 'ok' } }));
+    expect(effects.map((e) => (e.type === 'event' ? e.event.type : e.type))).toEqual(['frame']);
+  });
+});
+
+describe('settled', () => {
+  const config = resolveConnectionConfig({ url: 'ws://gateway.test', intents: EMPTY, tokenOf: () => undefined, openSocket: () => EMPTY as never });
+  it.each<[string, boolean, number, number, number, number, boolean]>([
+    ['a session with nothing to do', true, 0, 0, 0, 0, true],
+    ['no session (a crossing or a drop), even with nothing to do', false, 0, 0, 0, 0, false],
+    ['a user command and a re-subscribe waiting', true, 1, 1, 0, 0, false],
+    ['a re-subscribe waiting and a slot in backoff', true, 0, 1, 1, 0, false],
+    ['a slot in backoff and a command in flight', true, 0, 0, 1, 1, false],
+    ['one command in flight', true, 0, 0, 0, 1, false],
+  ])('%s', (_what, ready, normal, bulk, retrying, inflight, expected) => {
+    const o = createOutbox(config.outbox, 0);
+    o.ready = ready;
+    for (let i = 0; i < normal; i++) o.normal.push({ n: `normal${i}` } as never);
+    for (let i = 0; i < bulk; i++) o.bulk.push({ n: `bulk${i}` } as never);
+    for (let i = 0; i < retrying; i++) o.retrying.add({ n: `retrying${i}` } as never);
+    for (let i = 0; i < inflight; i++) o.byNonce.set(`n${i}`, {} as never);
+    expect(settled(o)).toBe(expected);
+  });
+});
+
+describe('machineWake', () => {
+  it('is the earliest of the outbox deadline and the reconnect time', () => {
+    let seq = 0;
+    const config = resolveConnectionConfig({ url: 'ws://gateway.test', intents: EMPTY, tokenOf: () => undefined, openSocket: () => EMPTY as never, nonce: () => `n${++seq}` });
+    const s = createMachine(config, 0);
+    stepMachine(s, { type: 'start' }, 0, config);
+    stepMachine(s, { type: 'frame', n: 0, frame: { type: 'welcome', data: { client_id: 'c0' } } }, 1, config);
+    stepMachine(s, { type: 'want', ref: 1, topic: 'channel.tips', room: 'r1', tokenRef: 1 }, 2, config);
+    expect(machineWake(s, 2, config)).toBe(10_002);
+    s.links.retryAt = 500;
+    expect(machineWake(s, 2, config)).toBe(500);
+    s.links.retryAt = 20_000;
+    expect(machineWake(s, 2, config)).toBe(10_002);
   });
 });
