@@ -6,6 +6,7 @@ import { LinkEvent, openLink } from '../../lib/connection/link';
 import { IdWindow } from '../../lib/connection/idWindow';
 import { ConnectionInput, Effect, createMachine, machineWake, settled, stepMachine } from '../../lib/connection/machine';
 import { createOutbox } from '../../lib/connection/outbox/state';
+import { SlotMap } from '../../lib/connection/subscriptionKey';
 import { decodeFrame } from '../../lib/protocol/decode';
 import type { ConnectionEvent } from '../../lib/connection/events';
 import type { OpenSocket, SocketEvent } from '../../lib/transport/types';
@@ -204,5 +205,19 @@ describe('machineWake', () => {
     expect(machineWake(s, 2, config)).toBe(500);
     s.links.retryAt = 20_000;
     expect(machineWake(s, 2, config)).toBe(10_002);
+  });
+});
+
+describe('SlotMap: memory', () => {
+  it('drops the map of a topic with its last room: the topic reads as one never held', () => {
+    const m = new SlotMap<number>();
+    const never = m.ofTopic('never');
+    m.set('t', 'a', 1);
+    m.set('t', 'b', 2);
+    m.delete('t', 'a');
+    expect(m.ofTopic('t')).not.toBe(never);
+    m.delete('t', 'b');
+    // the shared empty map of topics it does not hold, not a leftover map of its own
+    expect(m.ofTopic('t')).toBe(never);
   });
 });
