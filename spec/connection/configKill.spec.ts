@@ -19,7 +19,10 @@ describe('resolveConnectionConfig: what it trusts and refuses', () => {
   });
 
   it.each<[string, Partial<ConnectionConfig>, RegExp]>([
-    ['a zero rate-limit interval', { rateLimit: { intervalMs: 0 } }, /^connect: option intervalMs must be a finite number > 0, got 0$/],
+    ['a zero rate-limit interval', { rateLimit: { intervalMs: 0 } }, /^connect: option rateLimit\.intervalMs must be a finite number > 0, got 0$/],
+    ['an empty command bucket', { rateLimit: { burst: 0 } }, /^connect: option rateLimit\.burst must be an integer >= 1, got 0$/],
+    ['a fractional command bucket', { rateLimit: { burst: 0.5 } }, /^connect: option rateLimit\.burst must be an integer >= 1, got 0\.5$/],
+    ['a negative command bucket', { rateLimit: { burst: -3 } }, /^connect: option rateLimit\.burst must be an integer >= 1, got -3$/],
     ['a negative reconnect floor', { reconnectFloorMs: -1 }, /^connect: option reconnectFloorMs must be a finite number >= 0, got -1$/],
     ['a backoff factor below 1', { backoff: { factor: 0.5 } }, /^backoff: option factor must be a finite number >= 1, got 0\.5$/],
     ['a negative initial backoff', { backoff: { initialDelayMs: -5 } }, /^backoff: option initialDelayMs must be/],
