@@ -1,6 +1,5 @@
 import { assertNumber } from '../policies/assertConfig';
 import { resolveBackoffConfig } from '../policies/backoffDelay';
-import { assertTokenBucketConfig } from '../policies/tokenBucket';
 import { defaultNonce } from '../policies/nonce';
 import type { ConnectionConfig } from './connect';
 import type { MachineConfig } from './machine';
@@ -21,10 +20,12 @@ export function resolveConnectionConfig(config: ConnectionConfig): MachineConfig
   const burst = config.rateLimit?.burst ?? 100;
   const intervalMs = config.rateLimit?.intervalMs ?? 100;
   const reserveOption = config.rateLimit?.reserve ?? 2;
+  assertNumber('connect', 'rateLimit.burst', burst, { min: 1, integer: true });
+  assertNumber('connect', 'rateLimit.intervalMs', intervalMs, { above: 0 });
   assertNumber('connect', 'rateLimit.reserve', reserveOption, { min: 0, integer: true });
+  // (an integer burst >= 1 less an integer reserve of at most burst - 1 leaves a valid bucket: at least one command)
   const reserve = Math.min(reserveOption, burst - 1);
   const bucket = { burst: burst - reserve, intervalMs };
-  assertTokenBucketConfig('connect', bucket);
   const requestTimeoutMs = config.requestTimeoutMs ?? 10_000;
   const rateLimitPauseMs = config.rateLimitPauseMs ?? 1000;
   const subscribeRetries = config.subscribeRetries ?? 5;
@@ -36,6 +37,7 @@ export function resolveConnectionConfig(config: ConnectionConfig): MachineConfig
   assertNumber('connect', 'heartbeatTimeoutMs', config.heartbeatTimeoutMs ?? 0, { min: 0 });
   assertNumber('connect', 'backoff.minUptimeMs', minUptimeMs, { min: 0 });
   assertNumber('connect', 'reconnectFloorMs', blindFloorMs, { min: 0 });
+  assertNumber('connect', 'dedupeWindow', config.dedupeWindow ?? 10_000, { min: 1, integer: true });
   const backoff = resolveBackoffConfig(config.backoff, 'backoff');
   const nonce = config.nonce ?? defaultNonce;
   return {

@@ -5,7 +5,6 @@ import type { MessageFrame } from '../protocol/frames';
 import { defaultPayloadCodecs } from '../protocol/defaultPayloadCodecs';
 import type { PayloadCodecs } from '../protocol/payloadCodecs';
 import type { TokenType } from '../protocol/tokenType';
-import { resolveBackoffConfig } from '../policies/backoffDelay';
 import { openSocket as openWebSocket } from '../transport/openSocket';
 import { defaultWebSocketCtor } from '../transport/defaultWebSocket';
 import type { OpenSocket, SocketHandle, WebSocketCtor } from '../transport/types';
@@ -96,7 +95,6 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
   const machine: MachineConfig = resolveConnectionConfig(config);
   const open: OpenSocket = config.openSocket ?? openWebSocket(config.WebSocketCtor ?? defaultWebSocketCtor(), config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
   const decode = { maxFrameBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES, validatePayloads: payloadCodecs(config.validatePayloads) ?? false };
-  resolveBackoffConfig(config.backoff, 'backoff');
 
   return new Observable<ConnectionEvent>((subscriber) => {
     // The feedback loop: socket events, timer ticks and wakeups go back into the machine.
@@ -146,9 +144,10 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
       const token = c.tokenRef === undefined ? undefined : config.tokenOf(c.tokenRef);
       if (c.kind === 'subscribe' && !token) return log.log('warn', `no token for a subscribe to ${c.topic}; skipped`);
       const command =
+        // Stryker disable next-line LogicalOperator: equivalent, an unsubscribe carries no tokenRef, so its token is undefined and `||` still picks the unsubscribe (`&& token` only narrows the type)
         c.kind === 'subscribe' && token
-          ? subscribeCommand({ topic: c.topic, ...(c.room !== undefined ? { room: c.room } : {}), token: token.token, tokenType: token.tokenType, nonce: c.nonce })
-          : unsubscribeCommand({ topic: c.topic, ...(c.room !== undefined ? { room: c.room } : {}), nonce: c.nonce });
+          ? subscribeCommand({ topic: c.topic, room: c.room, token: token.token, tokenType: token.tokenType, nonce: c.nonce })
+          : unsubscribeCommand({ topic: c.topic, room: c.room, nonce: c.nonce });
       if (!sockets.get(n)?.handle?.send(encodeCommand(command))) log.log('debug', 'a command found its socket closed; it will be sent again', { link: n });
     };
 

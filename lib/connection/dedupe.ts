@@ -11,6 +11,7 @@ import { IdWindow } from './idWindow';
 export class Dedupe {
   private readonly ids: IdWindow;
   private budget = 0;
+  // Stryker disable next-line BooleanLiteral: equivalent, `overlap` is read only while the budget is positive, which only arm() makes so, and arm() sets it
   private overlap = false;
 
   constructor(private readonly window: number) {

@@ -23,10 +23,12 @@ export class IdWindow {
 
   add(id: string): void {
     if (this.ids.has(id)) return;
+    // Stryker disable next-line ConditionalExpression: equivalent, while the window fills `head` stays at the end of `order` in the ring too (it wraps to 0 just as the window is full), so pushing is only the plain case of it
     if (this.ids.size >= this.capacity) {
       const oldest = this.order[this.head];
       this.order[this.head] = id;
       this.head = (this.head + 1) % this.capacity;
+      // Stryker disable next-line ConditionalExpression: equivalent, a full window has an id at every slot of `order` (the test only narrows the type; deleting undefined would change nothing either)
       if (oldest !== undefined) this.ids.delete(oldest);
     } else {
       this.order.push(id);

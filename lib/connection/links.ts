@@ -106,6 +106,7 @@ function down(s: LinksState, n: number, error: AstroError, lastFrameAt: number, 
     }
     return;
   }
+  // Stryker disable next-line ConditionalExpression: equivalent, without a welcome the uptime is NaN and NaN >= minUptimeMs is false too (the test narrows the type)
   if (active.welcomedAt !== undefined && now - active.welcomedAt >= config.minUptimeMs) s.attempt = 0;
   out.push({ type: 'down', cause: disconnectCause(error), error, lastFrameAt });
   schedule(s, error, now, config, out);

@@ -67,5 +67,13 @@ export interface LinksConfig {
 
 /** @internal */
 export function createLinks(): LinksState {
-  return { nextN: 0, attempt: 0, draining: [], handingOver: false, restoring: false, hadSession: false };
+  return {
+    nextN: 0,
+    attempt: 0,
+    draining: [],
+    handingOver: false,
+    // Stryker disable next-line BooleanLiteral: equivalent, read only for a token socket, and the reconnect that opens one sets it first
+    restoring: false,
+    hadSession: false,
+  };
 }

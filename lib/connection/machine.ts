@@ -13,8 +13,8 @@ export type Effect =
   | { readonly type: 'open'; readonly n: number; readonly token?: string }
   | { readonly type: 'close'; readonly n: number }
   | { readonly type: 'send'; readonly n: number; readonly command: Extract<OutboxOutput, { type: 'send' }> }
-  /** De-duplication by message id: on while two sockets may deliver the same events. */
-  | { readonly type: 'dedupe'; readonly on: boolean }
+  /** De-duplication by message id, armed: two sockets may deliver the same events from now on. */
+  | { readonly type: 'dedupe' }
   | { readonly type: 'event'; readonly event: ConnectionEvent };
 
 /** @internal */
@@ -47,12 +47,11 @@ export function stepMachine(s: MachineState, input: ConnectionInput, now: number
   const out: Effect[] = [];
   const outbox = (i: OutboxInput) => fromOutbox(s, stepOutbox(s.outbox, i, now, config.outbox).outputs, out);
   const links = (i: LinksInput) => fromLinks(stepLinks(s.links, i, now, config.links), outbox, out);
+  // (an `open` link event needs nothing of the machine: the shell keeps its handle)
   switch (input.type) {
     case 'want':
     case 'unwant':
       outbox(input);
-      break;
-    case 'open':
       break;
     case 'decode_failure':
       out.push({ type: 'event', event: { type: 'decode_failure', failure: input.failure } });
@@ -73,9 +72,7 @@ export function stepMachine(s: MachineState, input: ConnectionInput, now: number
       break;
   }
   // An old socket kept after a refused handover has nothing more to give once the new session holds everything.
-  if (s.links.draining.length > 0 && settled(s.outbox)) {
-    for (const link of s.links.draining.splice(0)) out.push({ type: 'close', n: link.n });
-  }
+  if (settled(s.outbox)) for (const link of s.links.draining.splice(0)) out.push({ type: 'close', n: link.n });
   const depth = queueDepth(s.outbox);
   if (depth !== s.depth) {
     s.depth = depth;
@@ -89,14 +86,9 @@ function onFrame(input: Extract<LinkEvent, { type: 'frame' }>, links: (i: LinksI
   out.push({ type: 'event', event: { type: 'frame', frame } });
   if (frame.type === 'welcome') return links({ type: 'welcome', n: input.n, clientId: frame.data.client_id });
   if (frame.type === 'reconnect') return links({ type: 'reconnect', n: input.n, token: frame.data.reconnect_token });
-  const data = typeof frame.data === 'object' && frame.data !== null ? (frame.data as { room?: unknown; message?: unknown }) : {};
-  outbox({
-    type: 'response',
-    nonce: frame.nonce,
-    error: frame.error,
-    room: typeof data.room === 'string' ? data.room : undefined,
-    message: typeof data.message === 'string' ? data.message : typeof frame.data === 'string' ? frame.data : undefined,
-  });
+  // A decoded answer's data is absent, a string (the message), or an object whose message and room are strings.
+  const data = frame.data;
+  outbox({ type: 'response', nonce: frame.nonce, error: frame.error, room: typeof data === 'object' ? data.room : undefined, message: typeof data === 'string' ? data : data?.message });
 }
 
 function fromLinks(outputs: LinksOutput[], outbox: (i: OutboxInput) => void, out: Effect[]): void {
@@ -107,7 +99,7 @@ function fromLinks(outputs: LinksOutput[], outbox: (i: OutboxInput) => void, out
         out.push(o);
         break;
       case 'crossing':
-        out.push({ type: 'dedupe', on: true });
+        out.push({ type: 'dedupe' });
         outbox(o);
         break;
       case 'session':
@@ -127,7 +119,9 @@ function fromLinks(outputs: LinksOutput[], outbox: (i: OutboxInput) => void, out
 function fromOutbox(s: MachineState, outputs: OutboxOutput[], out: Effect[]): void {
   for (const o of outputs) {
     if (o.type === 'send') {
+      // Stryker disable next-line OptionalChaining: equivalent, the outbox lets commands leave only between a session and the next crossing or drop, and all that time the links hold an active socket
       const n = s.links.active?.n;
+      // Stryker disable next-line ConditionalExpression: equivalent, as above
       if (n !== undefined) out.push({ type: 'send', n, command: o });
     } else if (o.type !== 'unmatched') {
       out.push({ type: 'event', event: o });
@@ -135,7 +129,8 @@ function fromOutbox(s: MachineState, outputs: OutboxOutput[], out: Effect[]): vo
   }
 }
 
-function settled(o: OutboxState): boolean {
+/** Whether a session is up and the outbox has nothing waiting or in flight. @internal */
+export function settled(o: OutboxState): boolean {
   return o.ready && o.normal.size + o.bulk.size + o.retrying.size + o.byNonce.size === 0;
 }
 
