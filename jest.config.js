@@ -2,7 +2,8 @@
  * Three tiers, all run by `npm test` (the README's command and CI's):
  * - unit: virtual time only — no sockets, no child processes (`npm run test:unit`, the fast loop);
  * - integration: loopback sockets and the emulator;
- * - slow: the demo, the CLI child processes, the quick bench, the short soak, heap measurements.
+ * - slow: the demo, the CLI child processes, the quick bench, the short soak, heap measurements,
+ *   and the specs that run the TypeScript compiler (the examples, the public surface).
  * A spec is a unit spec unless it is listed below.
  */
 const INTEGRATION = [
@@ -28,6 +29,7 @@ const SLOW = [
   'spec/cli/cli.spec.ts',
   'spec/demo/demo.spec.ts',
   'spec/ecosystem/examples.spec.ts',
+  'spec/ecosystem/surface.spec.ts',
   'spec/races/lifecycle.spec.ts',
   'spec/races/memory.spec.ts',
   'spec/redis/cli.spec.ts',
