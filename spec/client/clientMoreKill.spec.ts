@@ -1,0 +1,28 @@
+import { createGaps, done, stepGaps } from '../../lib/client/gaps';
+import type { ConnectionEvent } from '../../lib/connection/events';
+
+const welcome = (gapFrom?: number): ConnectionEvent => ({ type: 'welcome', clientId: 'c', restored: false, ...(gapFrom !== undefined ? { gapFrom } : {}) });
+
+describe('stepGaps: a fresh session while a window is open', () => {
+  it.each([
+    { title: 'without a gap start keeps the window start 10', first: 10, second: undefined, from: 10 },
+    { title: 'with a later gap start keeps the window start 10', first: 10, second: 30, from: 10 },
+    { title: 'with an earlier gap start moves the window start to 4', first: 10, second: 4, from: 4 },
+    { title: 'with a gap start 7 gives a startless window its start', first: undefined, second: 7, from: 7 },
+  ])('$title', ({ first, second, from }) => {
+    const s = createGaps();
+    expect(stepGaps(s, welcome(first), 20, () => ['e1'])).toEqual([]);
+    expect(stepGaps(s, welcome(second), 40, () => ['e1'])).toEqual([]);
+    expect(s.open?.from).toBe(from);
+    expect(done(s, ['e1'], 50)).toEqual([{ from, to: 50, cause: 'error' }]);
+  });
+
+  it('without any gap start closes reporting nothing', () => {
+    const s = createGaps();
+    stepGaps(s, welcome(), 20, () => ['e1']);
+    stepGaps(s, welcome(), 40, () => ['e1']);
+    expect(s.open).toEqual({ cause: 'error', waiting: new Set(['e1']) });
+    expect(done(s, ['e1'], 50)).toEqual([]);
+    expect(s.open).toBeUndefined();
+  });
+});
