@@ -1,5 +1,9 @@
 import { createGaps, done, stepGaps } from '../../lib/client/gaps';
+import { Subscriber } from 'rxjs';
 import type { ConnectionEvent } from '../../lib/connection/events';
+import { Registry, addSink, type Sink } from '../../lib/client/registry';
+import type { TopicMessage } from '../../lib/client/types';
+import type { TopicName } from '../../lib/protocol/topics';
 
 const welcome = (gapFrom?: number): ConnectionEvent => ({ type: 'welcome', clientId: 'c', restored: false, ...(gapFrom !== undefined ? { gapFrom } : {}) });
 
@@ -24,5 +28,29 @@ describe('stepGaps: a fresh session while a window is open', () => {
     expect(s.open).toEqual({ cause: 'error', waiting: new Set(['e1']) });
     expect(done(s, ['e1'], 50)).toEqual([]);
     expect(s.open).toBeUndefined();
+  });
+});
+
+describe('Registry: a canonical room confirmed again', () => {
+  const message = (room: string) => ({ id: 'M', type: 'message', topic: 'channel.tips', room, data: {} }) as unknown as TopicMessage<TopicName>;
+  const sink = (seen: string[], name: string): Sink =>
+    new Subscriber<TopicMessage<TopicName>>({ next: (m: TopicMessage<TopicName>) => void seen.push(`${name}:${m.room}`) }) as unknown as Sink;
+
+  it.each([
+    { title: 'the first alias keeps its place', again: 'a', order: ['A:c', 'B:c'] },
+    { title: 'the second alias keeps its place', again: 'b', order: ['A:c', 'B:c'] },
+  ])('$title', ({ again, order }) => {
+    const registry = new Registry(() => undefined);
+    const seen: string[] = [];
+    const entries: Record<string, ReturnType<Registry['acquire']>> = {};
+    for (const [room, name] of [['a', 'A'], ['b', 'B']] as const) {
+      const entry = registry.acquire('channel.tips', room, 'tok-1', 'jwt');
+      addSink(entry, sink(seen, name));
+      registry.canonical(entry, 'c');
+      entries[room] = entry;
+    }
+    registry.canonical(entries[again] as ReturnType<Registry['acquire']>, 'c');
+    registry.route('channel.tips', 'c', message('c'));
+    expect(seen).toEqual(order);
   });
 });
