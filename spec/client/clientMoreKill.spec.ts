@@ -34,7 +34,7 @@ describe('stepGaps: a fresh session while a window is open', () => {
 describe('Registry: a canonical room confirmed again', () => {
   const message = (room: string) => ({ id: 'M', type: 'message', topic: 'channel.tips', room, data: {} }) as unknown as TopicMessage<TopicName>;
   const sink = (seen: string[], name: string): Sink =>
-    new Subscriber<TopicMessage<TopicName>>({ next: (m: TopicMessage<TopicName>) => void seen.push(`${name}:${m.room}`) }) as unknown as Sink;
+    new Subscriber<TopicMessage<TopicName>>({ next: (m: TopicMessage<TopicName>) => void seen.push(`${name}:${m.room}`), error: () => undefined, complete: () => undefined }) as unknown as Sink;
 
   it.each([
     { title: 'the first alias keeps its place', again: 'a', order: ['A:c', 'B:c'] },
