@@ -127,7 +127,7 @@ export class Registry {
     const direct = this.entries.get(topic, room);
     // Stryker disable next-line ConditionalExpression: get() on an empty alias map is undefined too; the check only spares the lookup (`-> true`, which alias specs kill, is hidden with it)
     const aliased = this.aliased.size === 0 ? undefined : this.aliased.get(topic, room);
-    // Stryker disable next-line ConditionalExpression: a fast path for one entry; the loop below delivers the same entry, through the same gate (`-> true` mutants, which route arrays and are killed, are hidden with it)
+    // Stryker disable next-line ConditionalExpression,BlockStatement: a fast path for one entry; the loop below delivers the same entry, through the same gate (`-> true` mutants, which route arrays and are killed, are hidden with it)
     if (direct !== undefined && !Array.isArray(direct) && aliased === undefined) {
       if (gate === undefined || gate(direct as unknown as Entry)) deliver(direct as unknown as Entry, message);
       return;

@@ -54,3 +54,25 @@ describe('Registry: a canonical room confirmed again', () => {
     expect(seen).toEqual(order);
   });
 });
+
+describe('Registry: one (topic, room) held under two tokens', () => {
+  const message = (room: string) => ({ id: 'M', type: 'message', topic: 'channel.tips', room, data: {} }) as unknown as TopicMessage<TopicName>;
+  const sink = (seen: string[], name: string): Sink =>
+    new Subscriber<TopicMessage<TopicName>>({ next: (m: TopicMessage<TopicName>) => void seen.push(`${name}:${m.room}`), error: () => undefined, complete: () => undefined }) as unknown as Sink;
+
+  it.each([
+    { title: 'without a gate both entries get the message', gate: undefined, seen: ['A:r', 'B:r'] },
+    { title: 'with a gate only the admitted entry gets it', gate: 'tok-2', seen: ['B:r'] },
+  ])('$title', ({ gate, seen: expected }) => {
+    const registry = new Registry(() => undefined);
+    const seen: string[] = [];
+    const a = registry.acquire('channel.tips', 'r', 'tok-1', 'jwt');
+    const b = registry.acquire('channel.tips', 'r', 'tok-2', 'jwt');
+    expect(a).not.toBe(b);
+    addSink(a, sink(seen, 'A'));
+    addSink(b, sink(seen, 'B'));
+    const admitted = gate === undefined ? undefined : (e: typeof a) => registry.tokenOf(e.tokenRef)?.token === gate;
+    registry.route('channel.tips', 'r', message('r'), admitted);
+    expect(seen).toEqual(expected);
+  });
+});
