@@ -111,7 +111,8 @@ export interface EachEventOptions {
  */
 export function eachEvent<T>(source: Observable<T>, options: EachEventOptions = {}): AsyncIterable<T> {
   const { bufferSize = 1000, overflow = 'error', onDrop } = options;
-  if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize) || bufferSize < 1) {
+  // Number.isInteger is false for every value that is not a number
+  if (!Number.isInteger(bufferSize) || bufferSize < 1) {
     throw new AstroError('invalid_argument', `eachEvent: option bufferSize must be an integer >= 1, got ${describeValue(bufferSize)}`);
   }
   if (overflow !== 'error' && overflow !== 'dropOldest') {

@@ -120,7 +120,11 @@ export function createPool(d: PoolDeps): Pool {
     }
     if (entry.owner !== index) return;
     for (const other of holders(entry)) if (other !== index) send(other, unwantOf(entry));
-    if (remove(entry)) for (const sink of sinksOf(entry)) sink.error(out.topicFailure(entry.topic, entry.room, e.error));
+    if (!entry.live) return;
+    // scrubbed while the entry still holds its token: the removal may make the logger forget it
+    const error = out.topicFailure(entry.topic, entry.room, e.error);
+    remove(entry);
+    for (const sink of sinksOf(entry)) sink.error(error);
   };
 
   const remove = (entry: Entry) => {
