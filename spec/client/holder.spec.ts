@@ -86,12 +86,18 @@ describe('holder after a failure', () => {
     return { subscribers, connection$: new Observable<never>((s) => void subscribers.push(s)) };
   }
 
-  it('subscribes anew at the next scheduler turn while something still holds', () => {
+  /** A holder held once, whose connection then failed. */
+  function heldThenFailed() {
     const scheduler = createTestScheduler();
     const { subscribers, connection$ } = failable();
     const h = holder(connection$, scheduler);
     h.hold();
     subscribers[0]?.error(new Error('gone'));
+    return { scheduler, subscribers, h };
+  }
+
+  it('subscribes anew at the next scheduler turn while something still holds', () => {
+    const { scheduler, subscribers, h } = heldThenFailed();
     expect(subscribers).toHaveLength(1);
     scheduler.flush();
     expect(subscribers).toHaveLength(2);
@@ -100,22 +106,14 @@ describe('holder after a failure', () => {
   });
 
   it('does not subscribe anew when everything let go before the next turn', () => {
-    const scheduler = createTestScheduler();
-    const { subscribers, connection$ } = failable();
-    const h = holder(connection$, scheduler);
-    h.hold();
-    subscribers[0]?.error(new Error('gone'));
+    const { scheduler, subscribers, h } = heldThenFailed();
     h.release();
     scheduler.flush();
     expect(subscribers).toHaveLength(1);
   });
 
   it('a hold after the failure, before the next turn, subscribes at once, and only once', () => {
-    const scheduler = createTestScheduler();
-    const { subscribers, connection$ } = failable();
-    const h = holder(connection$, scheduler);
-    h.hold();
-    subscribers[0]?.error(new Error('gone'));
+    const { scheduler, subscribers, h } = heldThenFailed();
     h.release();
     h.hold();
     expect(subscribers).toHaveLength(2);
