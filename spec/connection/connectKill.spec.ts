@@ -4,38 +4,15 @@ import { TestScheduler } from 'rxjs/testing';
 import { ConnectionConfig, ConnectionEvent, Intent, connect } from '../../lib/connection/connect';
 import { AstroError } from '../../lib/errors/astroError';
 import type { OpenSocket, SocketEvent, SocketHandle } from '../../lib/transport/types';
-import { FakeGatewayOptions, fakeGateway } from '../helpers/fakeGateway';
+import { runConnection } from '../helpers/connectOnFakeGateway';
+import { fakeGateway } from '../helpers/fakeGateway';
 import { createTestScheduler } from '../helpers/testScheduler';
 
 const want = (ref: number, room = 'r1'): Intent => ({ type: 'want', ref, topic: 'channel.tips', room, tokenRef: 1 });
 const unwant = (ref: number, room = 'r1'): Intent => ({ type: 'unwant', ref, topic: 'channel.tips', room, tokenRef: 1 });
 const message = (id?: string, data: unknown = { amount: 1 }, room = 'r1') => ({ ...(id !== undefined ? { id } : {}), type: 'message', topic: 'channel.tips', room, data });
 
-/** A connection to a fake gateway on virtual time; `script(gateway, intents)` schedules what happens, then it runs until `endAt`. */
-function run(over: Partial<ConnectionConfig>, gw: FakeGatewayOptions, script: (g: ReturnType<typeof fakeGateway>, intents: Subject<Intent>, scheduler: TestScheduler) => void, endAt = 500) {
-  const scheduler = createTestScheduler();
-  const events: ConnectionEvent[] = [];
-  let gateway!: ReturnType<typeof fakeGateway>;
-  scheduler.run(() => {
-    gateway = fakeGateway(scheduler, gw);
-    const intents = new Subject<Intent>();
-    let seq = 0;
-    const s = connect({
-      url: 'ws://127.0.0.1:1',
-      intents,
-      tokenOf: () => ({ token: 't0k3n', tokenType: 'jwt' }),
-      openSocket: gateway.openSocket,
-      scheduler,
-      nonce: () => `n${++seq}`,
-      backoff: { jitter: false, initialDelayMs: 100 },
-      ...over,
-    }).subscribe((e) => events.push(e));
-    script(gateway, intents, scheduler);
-    scheduler.schedule(() => s.unsubscribe(), endAt);
-    scheduler.flush();
-  });
-  return { events, gateway };
-}
+const run = runConnection;
 
 /** Message ids as delivered (`dup x` for a dropped duplicate, `-` for a frame without id). */
 const delivered = (events: ConnectionEvent[]) =>

@@ -2,6 +2,7 @@ import { NEVER, Observable, Subject } from 'rxjs';
 import { ConnectionConfig, ConnectionEvent, Intent, connect } from '../../lib/connection/connect';
 import type { SocketEvent, SocketHandle, WebSocketCtor } from '../../lib/transport/types';
 import { fakeGateway } from '../helpers/fakeGateway';
+import { runConnection } from '../helpers/connectOnFakeGateway';
 import { createTestScheduler } from '../helpers/testScheduler';
 
 type Line = [level: string, message: string, meta?: Record<string, unknown>];
@@ -78,28 +79,11 @@ describe('connect: log lines', () => {
 });
 
 describe('connect: message frames', () => {
-  function run(onMessage?: (frame: unknown) => void) {
-    const scheduler = createTestScheduler();
-    const events: ConnectionEvent[] = [];
-    scheduler.run(() => {
-      const gateway = fakeGateway(scheduler);
-      const intents = new Subject<Intent>();
-      const s = connect({
-        url: 'ws://127.0.0.1:1',
-        intents,
-        tokenOf: () => ({ token: 't0k3n', tokenType: 'jwt' }),
-        openSocket: gateway.openSocket,
-        scheduler,
-        nonce: () => 'n1',
-        ...(onMessage ? { onMessage } : {}),
-      }).subscribe((e) => events.push(e));
+  const run = (onMessage?: (frame: unknown) => void) =>
+    runConnection({ nonce: () => 'n1', ...(onMessage ? { onMessage } : {}) }, {}, (gateway, intents, scheduler) => {
       scheduler.schedule(() => intents.next(want(1)), 2);
       scheduler.schedule(() => gateway.publish('channel.tips', 'r1', { amount: 1 }, 'M1'), 10);
-      scheduler.schedule(() => s.unsubscribe(), 20);
-      scheduler.flush();
-    });
-    return events;
-  }
+    }, 20).events;
 
   it('reports message frames as frame events when no onMessage is given', () => {
     const frames = run().filter((e) => e.type === 'frame' && e.frame.type === 'message');
