@@ -25,15 +25,16 @@ describe('outbox intents: a want', () => {
 });
 
 describe('outbox intents: an unwant', () => {
+  // a ref stands for one subscription: its token must match, its room only says where to look first
   it.each([
-    ['a room nobody wants', 'r9', 1],
-    ['a token nobody wants', 'r1', 2],
-  ])('of %s changes nothing', (_title, room, tokenRef) => {
+    ['a subscriber nobody knows, in a room nobody wants', 9, 'r9', 1],
+    ['a token nobody wants', 1, 'r1', 2],
+  ])('of %s changes nothing', (_title, ref, room, tokenRef) => {
     const { at, s } = outbox();
     at(0, fresh);
     at(0, want(1));
     at(1, ok('n1'));
-    expect(at(2, unwant(1, room, tokenRef))).toEqual([]);
+    expect(at(2, unwant(ref, room, tokenRef))).toEqual([]);
     expect(queueDepth(s)).toBe(0);
     expect(at(3, want(2))).toEqual([{ type: 'subscribed', refs: [2], topic: TOPIC, room: 'r1' }]);
   });
@@ -70,6 +71,16 @@ describe('outbox intents: an unwant', () => {
     const out = at(2, ok('n1'));
     expect(out).toContainEqual({ type: 'subscribed', refs: [2], topic: TOPIC, room: 'r1' });
     expect(sends(out)).toEqual([]);
+  });
+
+  it('of the only entry before the subscribe is answered: the answer confirms nobody, and the room is unsubscribed', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    expect(at(1, unwant(1))).toEqual([]);
+    const out = at(2, ok('n1'));
+    expect(kinds(out)).toEqual(['send']);
+    expect(sends(out)).toEqual([`unsubscribe ${TOPIC}/r1#- n2`]);
   });
 });
 

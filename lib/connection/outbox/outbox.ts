@@ -69,12 +69,23 @@ function want(s: OutboxState, ref: unknown, topic: string, room: string, tokenRe
   else markDirty(s, slot, now);
 }
 
-/** The want of `ref`: under the canonical room of its requested room (or the requested room itself). */
+/**
+ * The want of `ref`: under the canonical room of its requested room (the room itself when the
+ * gateway named none); else wherever the gateway moved it since (a canonical room named again, an
+ * alias forgotten, the requested room itself): every room of the topic is searched then, so that
+ * no unsubscribe is ever lost.
+ */
 function wantOfRef(s: OutboxState, input: Extract<OutboxInput, { type: 'unwant' }>): Want | undefined {
-  for (const room of [canonicalRoom(s.aliases, input.topic, input.room, input.tokenRef), input.room]) {
-    const slot = s.slots.get(input.topic, room);
+  const holds = (slot: Slot | undefined): Want | undefined => {
     const w = slot && findWant(slot, input.tokenRef);
-    if (w && all(w.refs).includes(input.ref)) return w;
+    return w && all(w.refs).includes(input.ref) ? w : undefined;
+  };
+  const near = holds(s.slots.get(input.topic, canonicalRoom(s.aliases, input.topic, input.room, input.tokenRef)));
+  // Stryker disable next-line ConditionalExpression: equivalent, a shortcut: the search of every room below finds the same want (a ref is in one want only)
+  if (near) return near;
+  for (const slot of s.slots.ofTopic(input.topic).values()) {
+    const w = holds(slot);
+    if (w) return w;
   }
   return undefined;
 }
