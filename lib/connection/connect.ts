@@ -141,14 +141,17 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
     };
 
     const send = (n: number, c: Extract<Effect, { type: 'send' }>['command']) => {
-      const token = c.tokenRef === undefined ? undefined : config.tokenOf(c.tokenRef);
-      if (c.kind === 'subscribe' && !token) return log.log('warn', `no token for a subscribe to ${c.topic}; skipped`);
-      const command =
-        // Stryker disable next-line LogicalOperator: equivalent, an unsubscribe carries no tokenRef, so its token is undefined and `||` still picks the unsubscribe (`&& token` only narrows the type)
-        c.kind === 'subscribe' && token
-          ? subscribeCommand({ topic: c.topic, room: c.room, token: token.token, tokenType: token.tokenType, nonce: c.nonce })
-          : unsubscribeCommand({ topic: c.topic, room: c.room, nonce: c.nonce });
+      const command = commandOf(c);
+      if (command === undefined) return log.log('warn', `no token for a subscribe to ${c.topic}; skipped`);
       if (!sockets.get(n)?.handle?.send(encodeCommand(command))) log.log('debug', 'a command found its socket closed; it will be sent again', { link: n });
+    };
+
+    /** The wire command of an outgoing one; a subscribe's token is looked up only now (never kept in state). */
+    const commandOf = (c: Extract<Effect, { type: 'send' }>['command']) => {
+      if (c.kind === 'unsubscribe') return unsubscribeCommand({ topic: c.topic, room: c.room, nonce: c.nonce });
+      // Stryker disable next-line ConditionalExpression: equivalent, the outbox sends a subscribe with its want's tokenRef only (pump.ts `decide`); the test narrows the type
+      const token = c.tokenRef === undefined ? undefined : config.tokenOf(c.tokenRef);
+      return token && subscribeCommand({ topic: c.topic, room: c.room, token: token.token, tokenType: token.tokenType, nonce: c.nonce });
     };
 
     const rearm = (wake: number | undefined) => {

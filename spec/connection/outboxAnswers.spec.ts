@@ -110,6 +110,20 @@ describe('outbox answers: a refused subscribe resolves an unknown state', () => 
   });
 });
 
+describe('outbox answers: a refused subscribe of another token', () => {
+  it('leaves a held room held: the room its gone entry was subscribed to is still unsubscribed', () => {
+    const { at } = outbox();
+    at(0, fresh);
+    expect(sends(at(0, want(1, 'r1', 1)))).toEqual([`subscribe ${TOPIC}/r1#1 n1`]);
+    at(0, want(2, 'r1', 2)); // waits: one command per room at a time
+    at(1, unwant(1, 'r1', 1)); // entry 1 leaves before its answer
+    expect(sends(at(2, ok('n1')))).toEqual([`subscribe ${TOPIC}/r1#2 n2`]);
+    const refused = at(3, err('n2', 'err_unauthorized'));
+    expect(kinds(refused)).toEqual(['failed', 'send']);
+    expect(sends(refused)).toEqual([`unsubscribe ${TOPIC}/r1#- n3`]);
+  });
+});
+
 describe('outbox answers: the aliases the gateway named', () => {
   it('keeps the last 100 000, forgetting the oldest first', () => {
     const { at, s } = outbox();

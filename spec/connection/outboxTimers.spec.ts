@@ -36,6 +36,18 @@ describe('outbox timers: deadlines', () => {
     expect(at(1001, ok('n1'))).toContainEqual({ type: 'subscribed', refs: [1], topic: TOPIC, room: 'r1' });
   });
 
+  it('a late answer ends the backoff it arrived in: nothing waits, and no wake is due', () => {
+    const { at, s, cfg } = outbox();
+    at(0, fresh);
+    at(0, want(1));
+    at(1000, tick); // backs off until 1100
+    expect(queueDepth(s)).toBe(1);
+    at(1050, ok('n1'));
+    expect(queueDepth(s)).toBe(0);
+    expect(nextWake(s, 1050, cfg)).toBeUndefined();
+    expect(sends(at(1100, tick))).toEqual([]);
+  });
+
   it('a late answer after a second timeout is unmatched', () => {
     const { at } = outbox();
     at(0, fresh);

@@ -24,6 +24,7 @@ export function expire(s: OutboxState, now: number, config: OutboxConfig, out: O
   }
   for (const inflight of s.stale.values()) if (inflight.deadline <= now) s.stale.delete(inflight.nonce);
   for (const slot of s.retrying) {
+    // no `retryAt` left: a late success ended the backoff (onSuccess)
     if ((slot.retryAt ?? -Infinity) > now) continue;
     s.retrying.delete(slot);
     slot.retryAt = undefined;
