@@ -1,4 +1,4 @@
-import type { SchedulerLike, Subscription } from 'rxjs';
+import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { monotonicUlid, ulidTime } from '../ulid';
 import { seededRandom } from '../seededRandom';
 import { handovers } from './handover';
@@ -96,7 +96,17 @@ export function createContext(options: GatewayCoreOptions): CoreContext {
       return true;
     },
     later: (conn, delay, work) => {
-      if (conn.live) conn.pending.add(scheduler.schedule(() => conn.live && work(), delay));
+      if (!conn.live) return;
+      // done work leaves `pending` (a closed action is removed from it): a connection lives for hours
+      conn.pending.add(
+        scheduler.schedule(function (this: SchedulerAction<unknown>) {
+          try {
+            if (conn.live) work();
+          } finally {
+            this.unsubscribe();
+          }
+        }, delay),
+      );
     },
     close: (conn, code, reason) => {
       if (!conn.live) return;
