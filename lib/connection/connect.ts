@@ -102,7 +102,7 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
     const sockets = new Map<number, { sub: Subscription; handle?: SocketHandle }>();
     const dedupe = new Dedupe(config.dedupeWindow ?? 10_000);
     const onMessage = (frame: MessageFrame) => {
-      if (frame.id !== undefined && dedupe.seen(frame.id)) return subscriber.next({ type: 'duplicate_dropped', id: frame.id });
+      if (frame.id !== undefined && dedupe.seen(frame.id, frame.topic, frame.room ?? '')) return subscriber.next({ type: 'duplicate_dropped', id: frame.id });
       if (config.onMessage) config.onMessage(frame);
       else subscriber.next({ type: 'frame', frame });
     };
@@ -120,7 +120,7 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
           entry.sub.add(
             openLink(effect.n, url, link).subscribe((ev) => {
               if (ev.type === 'open') entry.handle = ev.handle;
-              if (ev.type === 'down') sockets.delete(effect.n);
+              if (ev.type === 'down') forget(effect.n);
               feedback.next(ev);
             }),
           );
@@ -128,8 +128,7 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
         }
         case 'close':
           sockets.get(effect.n)?.sub.unsubscribe();
-          sockets.delete(effect.n);
-          return;
+          return forget(effect.n);
         case 'send':
           return send(effect.n, effect.command);
         case 'dedupe':
@@ -138,6 +137,12 @@ export function connect(config: ConnectionConfig): Observable<ConnectionEvent> {
           if (effect.event.type === 'welcome') dedupe.settle(sockets.size > 1);
           return subscriber.next(effect.event);
       }
+    };
+
+    /** A socket is gone: once one socket is left, no other delivers the same events any more. */
+    const forget = (n: number) => {
+      sockets.delete(n);
+      dedupe.settle(sockets.size > 1);
     };
 
     const send = (n: number, c: Extract<Effect, { type: 'send' }>['command']) => {

@@ -1,26 +1,41 @@
 import { IdWindow } from './idWindow';
+import { KeyWindow } from './keyWindow';
+import { KEY_WORDS, packKey } from './messageKey';
 
 /**
- * De-duplication of messages by id around a handover, when two sockets may
- * deliver the same events. Armed at the `reconnect` frame; after the switch it
- * stays on for `window` more messages (or while an old socket still delivers),
- * so that the hot path pays nothing in steady state.
+ * De-duplication of messages around a handover, when two sockets may deliver
+ * the same events. A message is known by its `id` within its topic and room
+ * (PROTOCOL.md A15). Armed at the `reconnect` frame; after the switch it stays
+ * on for `window` more messages (or while an old socket still delivers), so
+ * that the hot path pays nothing in steady state.
+ *
+ * ULID ids are held packed in a {@link KeyWindow} (a fixed, off-heap block,
+ * allocated at the first handover); any other id as a string.
  *
  * @internal
  */
 export class Dedupe {
-  private readonly ids: IdWindow;
+  private keys: KeyWindow | undefined;
+  private others: IdWindow | undefined;
+  private readonly probe = new Int32Array(KEY_WORDS);
   private budget = 0;
   // Stryker disable next-line BooleanLiteral: equivalent, `overlap` is read only while the budget is positive, which only arm() makes so, and arm() sets it
   private overlap = false;
 
   constructor(private readonly window: number) {
-    this.ids = new IdWindow(window);
+    if (!(window >= 1)) throw new TypeError(`dedupeWindow must be >= 1, got ${window}`);
   }
 
-  /** A second socket may deliver the same events from now on. */
+  /** How many ids it holds (none once a handover's budget is spent). */
+  get size(): number {
+    return (this.keys?.size ?? 0) + (this.others?.size ?? 0);
+  }
+
+  /**
+   * A second socket may deliver the same events from now on. The ids of an
+   * earlier handover are kept: its old socket may still deliver.
+   */
   arm(): void {
-    this.ids.clear();
     this.budget = this.window;
     this.overlap = true;
   }
@@ -32,12 +47,29 @@ export class Dedupe {
     if (this.budget > 0) this.budget = this.window;
   }
 
-  /** Whether this id was delivered already (and remembers it). */
-  seen(id: string): boolean {
+  /** Whether this message was delivered already (and remembers it). */
+  seen(id: string, topic: string, room: string): boolean {
     if (this.budget <= 0) return false;
-    if (!this.overlap) this.budget--;
-    if (this.ids.has(id)) return true;
-    this.ids.add(id);
+    const repeat = this.check(id, topic, room);
+    if (!this.overlap && --this.budget === 0) {
+      // the last check: only one socket delivers from now on, so the ids are let go
+      this.keys?.clear();
+      this.others?.clear();
+    }
+    return repeat;
+  }
+
+  private check(id: string, topic: string, room: string): boolean {
+    if (packKey(id, topic, room, this.probe, 0)) {
+      const keys = (this.keys ??= new KeyWindow(this.window));
+      if (keys.has(this.probe, 0)) return true;
+      keys.add(this.probe, 0);
+      return false;
+    }
+    const others = (this.others ??= new IdWindow(this.window));
+    const key = `${topic}\u0000${room}\u0000${id}`;
+    if (others.has(key)) return true;
+    others.add(key);
     return false;
   }
 }

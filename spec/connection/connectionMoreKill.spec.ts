@@ -13,7 +13,7 @@ import type { OpenSocket, SocketEvent } from '../../lib/transport/types';
 import { createTestScheduler } from '../helpers/testScheduler';
 import { links, welcome } from './linksHarness';
 
-const seenAll = (d: Dedupe, ids: string[]) => ids.map((id) => d.seen(id));
+const seenAll = (d: Dedupe, ids: string[]) => ids.map((id) => d.seen(id, 'channel.tips', 'r1'));
 
 describe('Dedupe: the budget after each switch', () => {
   it('refills a partly spent budget at the next switch', () => {
