@@ -47,12 +47,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   rig.finish();
   tally.heap.end = await collectedHeap();
   const figures = figuresOf(o, t0, rig, probes, tally);
+  const failed = failures(figures);
+  // the end snapshot is of the live system, like the start one: before the clients close
+  if (failed.includes('heap_growth') && canCollect()) details.push(heapReport(o, tally.startSnapshot));
+  else if (tally.startSnapshot !== undefined) discard(tally.startSnapshot);
   await rig.close();
   probes.stop();
 
-  const failed = failures(figures);
-  if (failed.includes('heap_growth') && canCollect()) details.push(heapReport(o, tally.startSnapshot));
-  else if (tally.startSnapshot !== undefined) discard(tally.startSnapshot);
   details.push(...rig.health.unrecovered.slice(0, 5), ...rig.ledger.examples, ...rig.fleet.counters.errorSamples, ...probes.samples);
   if (failed.length > 0) details.unshift(`failed: ${failed.join(', ')}`);
   return { ok: failed.length === 0, summary: summaryLine(figures, failed), details };

@@ -57,6 +57,7 @@ describe('the delivery ledger', () => {
     ledger.settle(10_000);
     ledger.receive(1, a);
     expect(ledger.figures).toMatchObject({ published: 2, expected: 4, delivered: 4, duplicated: 1, late: 1, lost: 0 });
+    expect(ledger.examples).toEqual(['duplicated: client 0, event 1 published at +200 ms']);
   });
 
   it('explains a loss by a gap of that client only, within the epsilon, once the hold is over', () => {
