@@ -27,16 +27,17 @@ const DIGITS = new Int8Array(128).fill(-1);
 export function packKey(id: string, topic: string, room: string, out: Int32Array, at: number): boolean {
   if (id.length !== 26) return false;
   let i = 0;
-  for (let w = 0; w < CHUNKS.length; w++) {
+  let w = at;
+  for (const chunk of CHUNKS) {
     let word = 0;
-    for (let end = i + (CHUNKS[w] ?? 0); i < end; i++) {
+    for (const end = i + chunk; i < end; i++) {
       const digit = DIGITS[id.charCodeAt(i)] ?? -1;
       if (digit < 0) return false;
       word = (word << 5) | digit;
     }
-    out[at + w] = word;
+    out[w++] = word;
   }
-  out[at + 5] = streamHash(topic, room);
+  out[w] = streamHash(topic, room);
   return true;
 }
 
@@ -44,6 +45,7 @@ export function packKey(id: string, topic: string, room: string, out: Int32Array
 export function streamHash(topic: string, room: string): number {
   let h = 0x811c9dc5;
   const mix = (s: string): void => {
+    // Stryker disable next-line EqualityOperator: equivalent, one more round mixes `NaN` (as 0) into every hash alike: another hash, as deterministic
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   };
   mix(topic);

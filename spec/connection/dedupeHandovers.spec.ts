@@ -27,6 +27,24 @@ describe('connect: de-duplication across handovers that overlap', () => {
   });
 });
 
+describe('connect: de-duplication while two sockets are left', () => {
+  it('keeps checking while two sockets still deliver after a third has failed', () => {
+    const open: boolean[][] = [];
+    const { events } = runConnection({ dedupeWindow: 1 }, { responseDelay: (c) => (c.data.room === 'r2' ? 50 : 1) }, (g, intents, sch) => {
+      sch.schedule(() => intents.next(want(1, 'r1')), 2);
+      sch.schedule(() => intents.next(want(2, 'r2')), 2);
+      // the token is refused: the fresh socket (link 2) is welcomed at 202, the old one (link 0) is kept until 252
+      sch.schedule(() => g.drain(g.link(0), false), 100);
+      // link 2's handover token is refused too: link 3 fails, and links 0 and 2 both still deliver r1
+      sch.schedule(() => g.drain(g.link(2), false), 220);
+      sch.schedule(() => open.push(g.links.map((l) => !l.closed)), 230);
+      ['M9', 'M10'].forEach((id, i) => sch.schedule(() => g.publish('channel.tips', 'r1', { amount: 1 }, id), 230 + i));
+    });
+    expect(open).toEqual([[true, false, true, false]]);
+    expect(delivered(events)).toEqual(['M9', 'dup M9', 'M10', 'dup M10']);
+  });
+});
+
 describe('connect: de-duplication within one topic and room', () => {
   it('delivers the same id on another topic or room during a handover: an id is unique only within its stream (A15)', () => {
     const id = '01JMFBZF7KSRDDXXV0EH7G8X6G';
