@@ -75,8 +75,9 @@ export function createLedger(config: LedgerConfig) {
       }
       const i = g % RING;
       const n = row[i] ?? 0;
-      if (n > 0 && ++figures.duplicated && examples.length < 5) {
-        examples.push(`duplicated: client ${c}, event ${g} published at +${(times[head + g - base] ?? 0) - config.origin} ms`);
+      if (n > 0) {
+        figures.duplicated++;
+        if (examples.length < 5) examples.push(`duplicated: client ${c}, event ${g} published at +${(times[head + g - base] ?? 0) - config.origin} ms`);
       }
       row[i] = Math.min(255, n + 1);
     },
